@@ -1,0 +1,90 @@
+# Makefile: builds trackdump, its tests, the sanitizer build, fuzzers, demo and bench.
+#   make            build ./trackdump
+#   make check      all tests, then the same tests on an ASan+UBSan build
+#   make demo       decode a bundled capture
+#   make fuzz       run every fuzz target for FUZZ_SECONDS each
+#   make CC=clang   build with clang
+
+CC      ?= cc
+BUILD   ?= build
+OPT     ?= -O2
+SANFLAGS ?=
+WARN    = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+CFLAGS  ?= $(OPT) -g
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude
+LIBS    = -lpcap -lnids -lpcre2-8 -lm
+FUZZ_SECONDS ?= 60
+VERSION = 0.1.0
+
+LIB_SRC = $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard dissectors/*.c)
+LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
+UNIT    = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+TOOLS   = $(patsubst tests/sim/%.c,$(BUILD)/tests/%,$(wildcard tests/sim/*.c)) \
+          $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(wildcard tests/tools/*.c))
+
+.PHONY: all check test demo deps fuzz clean asan unit tools lint
+all: deps trackdump
+
+deps:
+	@sh tests/deps.sh build
+
+trackdump: $(BUILD)/trackdump
+	cp $< $@
+
+$(BUILD)/trackdump: $(BUILD)/src/main.o $(BUILD)/libtrackdump.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/libtrackdump.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/%.o: %.c $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DTRK_VERSION=\"$(VERSION)\" -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtrackdump.a tests/unit/check.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libtrackdump.a $(LIBS) -lm
+
+$(BUILD)/tests/%: tests/sim/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< -lm
+
+$(BUILD)/tests/%: tests/tools/%.c $(BUILD)/libtrackdump.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libtrackdump.a $(LIBS) -lm
+
+unit: $(UNIT)
+tools: $(TOOLS)
+
+# the whole suite against one build directory
+test: deps $(BUILD)/trackdump unit tools
+	@sh tests/run.sh $(BUILD)
+
+asan:
+	$(MAKE) BUILD=build/asan OPT=-O1 SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" build/asan/trackdump unit tools
+
+check: deps
+	@sh tests/deps.sh test
+	$(MAKE) trackdump unit tools
+	@sh tests/run.sh build
+	$(MAKE) asan
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		sh tests/run.sh build/asan
+	@sh tests/fuzz/run.sh brief
+	@echo "check: all suites passed"
+
+demo: all
+	./trackdump -r captures/demo.pcap
+
+FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g -O1 -Iinclude \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		-o $@ $< $(LIB_SRC) $(LIBS)
+fuzz-build: $(FUZZ_TARGETS)
+fuzz: deps fuzz-build
+	@sh tests/fuzz/run.sh long $(FUZZ_SECONDS)
+
+clean:
+	rm -rf build trackdump

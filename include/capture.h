@@ -1,0 +1,31 @@
+/* capture.h: our own libpcap loop: live interfaces and capture files. */
+#ifndef TRK_CAPTURE_H
+#define TRK_CAPTURE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flows.h"
+
+struct capture;
+typedef void (*capture_cb)(void *ctx, const struct raw_frame *f);
+typedef void (*capture_tick_fn)(void *ctx, int64_t now_ns);
+
+struct capture *capture_open_file(const char *path, char *err, size_t errlen);
+struct capture *capture_open_live(const char *iface, char *err, size_t errlen);
+int capture_dlt(const struct capture *c);
+bool capture_is_live(const struct capture *c);
+struct pcap *capture_pcap(struct capture *c);
+/* the default filter for this link type from the tracker filter, ANDed with the user's */
+int capture_set_filter(struct capture *c, const char *tracker, const char *user, char *err, size_t errlen);
+const char *capture_filter(const struct capture *c);
+/* Runs until the file ends, *stop becomes true, or an error.  0 = done, -1 = error (err). */
+int capture_run(struct capture *c, capture_cb cb, capture_tick_fn tick, void *ctx,
+                volatile sig_atomic_t *stop, char *err, size_t errlen);
+struct capture_stats { uint64_t read; uint64_t drop, ifdrop; bool have_kernel; uint64_t bad_frames; };
+void capture_get_stats(struct capture *c, struct capture_stats *s);
+void capture_close(struct capture *c);
+
+#endif

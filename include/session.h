@@ -1,0 +1,31 @@
+/* session.h: per-connection protocol state: which dissector, framing of both
+ * directions, the device identity learned at login.  Consumes flow events,
+ * produces decoded messages for the output layer. */
+#ifndef TRK_SESSION_H
+#define TRK_SESSION_H
+
+#include "flows.h"
+#include "msg.h"
+#include "portmap.h"
+
+struct session_stats {
+    uint64_t msgs[4];            /* by enum trk_status */
+    uint64_t gaps, gap_dropped, resyncs, skipped;
+    uint64_t unknown_flows;
+};
+
+/* where decoded messages go */
+typedef void (*session_emit_fn)(void *ctx, struct trk_msg *m, const struct conn *c);
+
+void session_setup(const struct portmap *pm, session_emit_fn emit, void *ctx);
+void session_open(void *ctx, struct conn *c);
+void session_data(void *ctx, struct conn *c, enum trk_dir d, const uint8_t *p, size_t n,
+                  size_t gap, int64_t ts_ns);
+void session_datagram(void *ctx, struct conn *c, enum trk_dir d, const uint8_t *p, size_t n,
+                      int64_t ts_ns);
+void session_close(void *ctx, struct conn *c, enum conn_close_why why, int64_t ts_ns);
+void session_get_stats(struct session_stats *s);
+/* carry the identity of a connection: learn it from m, or put it on m */
+void session_bind_identity(char *conn_imei, size_t n, struct trk_msg *m);
+
+#endif

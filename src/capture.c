@@ -1,0 +1,209 @@
+/* capture.c: the capture loop on libpcap (never nids_run).  Live: pcap_create
+ * with snaplen 262144, immediate mode, a large buffer, non-blocking with poll()
+ * so a quiet interface never blocks a signal.  Files: pcap, nanosecond pcap,
+ * pcapng, "-" for standard input. */
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "capture.h"
+
+#define SNAPLEN 262144
+#define LIVE_BUFFER (32 << 20)
+
+struct capture {
+    pcap_t *p;
+    bool live;
+    int dlt;
+    char *filter;
+    capture_cb cb;
+    void *ctx;
+    volatile sig_atomic_t *stop;
+    uint64_t read, bad_frames;
+};
+
+static struct capture *wrap(pcap_t *p, bool live)
+{
+    struct capture *c = calloc(1, sizeof *c);
+    if (!c) { pcap_close(p); return NULL; }
+    c->p = p;
+    c->live = live;
+    c->dlt = pcap_datalink(p);
+    return c;
+}
+
+struct capture *capture_open_file(const char *path, char *err, size_t errlen)
+{
+    char eb[PCAP_ERRBUF_SIZE] = "";
+    pcap_t *p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, eb);
+    if (!p) {
+        snprintf(err, errlen, "cannot read '%s': %s", strcmp(path, "-") ? path : "standard input", eb);
+        return NULL;
+    }
+    struct capture *c = wrap(p, false);
+    if (!c) snprintf(err, errlen, "out of memory");
+    return c;
+}
+
+struct capture *capture_open_live(const char *iface, char *err, size_t errlen)
+{
+    char eb[PCAP_ERRBUF_SIZE] = "";
+    pcap_t *p = pcap_create(iface, eb);
+    if (!p) { snprintf(err, errlen, "cannot capture on '%s': %s", iface, eb); return NULL; }
+    pcap_set_snaplen(p, SNAPLEN);
+    pcap_set_promisc(p, 0);
+    pcap_set_immediate_mode(p, 1);
+    pcap_set_buffer_size(p, LIVE_BUFFER);
+    pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
+    int rc = pcap_activate(p);
+    if (rc < 0) {
+        if (rc == PCAP_ERROR_NO_SUCH_DEVICE)
+            snprintf(err, errlen, "no such interface '%s' (see 'ip link')", iface);
+        else if (rc == PCAP_ERROR_PERM_DENIED)
+            snprintf(err, errlen, "no permission to capture on '%s': run as root or grant CAP_NET_RAW (%s)",
+                     iface, pcap_geterr(p));
+        else if (rc == PCAP_ERROR_IFACE_NOT_UP)
+            snprintf(err, errlen, "interface '%s' is down", iface);
+        else
+            snprintf(err, errlen, "cannot capture on '%s': %s", iface, pcap_geterr(p));
+        pcap_close(p);
+        return NULL;
+    }
+    if (rc > 0) fprintf(stderr, "trackdump: warning: %s: %s\n", iface, pcap_statustostr(rc));
+    if (pcap_setnonblock(p, 1, eb) < 0) {
+        snprintf(err, errlen, "cannot capture on '%s': %s", iface, eb);
+        pcap_close(p);
+        return NULL;
+    }
+    struct capture *c = wrap(p, true);
+    if (!c) snprintf(err, errlen, "out of memory");
+    return c;
+}
+
+int capture_dlt(const struct capture *c) { return c->dlt; }
+bool capture_is_live(const struct capture *c) { return c->live; }
+struct pcap *capture_pcap(struct capture *c) { return c->p; }
+const char *capture_filter(const struct capture *c) { return c->filter ? c->filter : ""; }
+
+int capture_set_filter(struct capture *c, const char *tracker, const char *user, char *err, size_t errlen)
+{
+    size_t n = 2 * strlen(tracker) * 3 + (user ? strlen(user) : 0) + 256;
+    char *f = malloc(n);
+    if (!f) { snprintf(err, errlen, "out of memory"); return -1; }
+    f[0] = 0;
+    if (tracker[0]) {
+        /* fragments never carry ports; VLAN-tagged frames need `vlan` (which shifts every later
+         * offset, so it comes last), stacked tags a second one */
+        if (c->dlt == DLT_EN10MB)
+            snprintf(f, n, "(%s) or (ip[6:2] & 0x1fff != 0) or (vlan and ((%s) or (vlan and (%s))))",
+                     tracker, tracker, tracker);
+        else
+            snprintf(f, n, "(%s) or (ip[6:2] & 0x1fff != 0)", tracker);
+    }
+    if (user && user[0]) {
+        size_t o = strlen(f);
+        if (o) snprintf(f + o, n - o, " and (%s)", user);
+        else snprintf(f, n, "%s", user);
+        if (o) {                                 /* parenthesise the tracker part */
+            char *g = malloc(n + 4);
+            if (!g) { free(f); snprintf(err, errlen, "out of memory"); return -1; }
+            snprintf(g, n + 4, "(%.*s)%s", (int)o, f, f + o);
+            free(f);
+            f = g;
+        }
+    }
+    free(c->filter);
+    c->filter = f;
+    if (!f[0]) return 0;
+    struct bpf_program prog;
+    if (pcap_compile(c->p, &prog, f, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+        snprintf(err, errlen, "bad filter expression '%s': %s", user && user[0] ? user : f, pcap_geterr(c->p));
+        return -1;
+    }
+    int rc = pcap_setfilter(c->p, &prog);
+    pcap_freecode(&prog);
+    if (rc < 0) { snprintf(err, errlen, "cannot set the filter: %s", pcap_geterr(c->p)); return -1; }
+    return 0;
+}
+
+static void handler(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+{
+    struct capture *c = (struct capture *)user;
+    struct raw_frame f;
+    c->read++;
+    /* this handle delivers nanoseconds in tv_usec */
+    f.ts_ns = (int64_t)h->ts.tv_sec * 1000000000LL + (int64_t)h->ts.tv_usec;
+    f.data = data;
+    f.caplen = h->caplen;
+    f.len = h->len;
+    f.hdr = h;
+    if (h->caplen > SNAPLEN || h->caplen > h->len) c->bad_frames++;
+    c->cb(c->ctx, &f);
+    if (*c->stop) pcap_breakloop(c->p);
+}
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int capture_run(struct capture *c, capture_cb cb, capture_tick_fn tick, void *ctx,
+                volatile sig_atomic_t *stop, char *err, size_t errlen)
+{
+    c->cb = cb;
+    c->ctx = ctx;
+    c->stop = stop;
+    if (!c->live) {
+        for (;;) {
+            int n = pcap_dispatch(c->p, 1024, handler, (u_char *)c);
+            if (n == 0 || n == PCAP_ERROR_BREAK || *stop) return 0;
+            if (n == PCAP_ERROR) {
+                const char *e = pcap_geterr(c->p);
+                if (strstr(e, "different from the type of the first interface"))
+                    snprintf(err, errlen, "pcapng file mixes link types (%s); split it by interface "
+                             "first, e.g. with tshark -r FILE -Y 'frame.interface_id==0' -w ONE.pcapng", e);
+                else
+                    snprintf(err, errlen, "capture file is damaged after %llu packets: %s",
+                             (unsigned long long)c->read, e);
+                return -1;
+            }
+        }
+    }
+    int fd = pcap_get_selectable_fd(c->p);
+    while (!*stop) {
+        struct pollfd pfd = {fd, POLLIN, 0};
+        int r = poll(&pfd, 1, 100);
+        if (r < 0 && errno != EINTR) { snprintf(err, errlen, "poll: %s", strerror(errno)); return -1; }
+        int n = pcap_dispatch(c->p, -1, handler, (u_char *)c);
+        if (n == PCAP_ERROR) { snprintf(err, errlen, "capture failed: %s", pcap_geterr(c->p)); return -1; }
+        if (tick) tick(ctx, now_ns());
+    }
+    return 0;
+}
+
+void capture_get_stats(struct capture *c, struct capture_stats *s)
+{
+    memset(s, 0, sizeof *s);
+    s->read = c->read;
+    s->bad_frames = c->bad_frames;
+    struct pcap_stat ps;
+    if (c->live && pcap_stats(c->p, &ps) == 0) {
+        s->have_kernel = true;
+        s->drop = ps.ps_drop;
+        s->ifdrop = ps.ps_ifdrop;
+    }
+}
+
+void capture_close(struct capture *c)
+{
+    if (!c) return;
+    pcap_close(c->p);
+    free(c->filter);
+    free(c);
+}

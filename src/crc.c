@@ -1,0 +1,55 @@
+/* crc.c: CRC and checksum routines shared by the dissectors (bitwise, table-free
+ * reflected/unreflected forms; parameters in include/crc.h). */
+#include "crc.h"
+
+static uint16_t crc16_refl(const uint8_t *p, size_t n, uint16_t poly_refl, uint16_t init)
+{
+    uint16_t c = init;
+    for (size_t i = 0; i < n; i++) {
+        c ^= p[i];
+        for (int b = 0; b < 8; b++)
+            c = (c & 1) ? (uint16_t)((c >> 1) ^ poly_refl) : (uint16_t)(c >> 1);
+    }
+    return c;
+}
+
+uint16_t crc16_arc(const uint8_t *p, size_t n)    { return crc16_refl(p, n, 0xA001, 0x0000); }
+uint16_t crc16_modbus(const uint8_t *p, size_t n) { return crc16_refl(p, n, 0xA001, 0xFFFF); }
+uint16_t crc16_kermit(const uint8_t *p, size_t n) { return crc16_refl(p, n, 0x8408, 0x0000); }
+uint16_t crc16_x25(const uint8_t *p, size_t n)    { return (uint16_t)~crc16_refl(p, n, 0x8408, 0xFFFF); }
+
+uint16_t crc16_ccitt_false(const uint8_t *p, size_t n)
+{
+    uint16_t c = 0xFFFF;
+    for (size_t i = 0; i < n; i++) {
+        c ^= (uint16_t)(p[i] << 8);
+        for (int b = 0; b < 8; b++)
+            c = (c & 0x8000) ? (uint16_t)((c << 1) ^ 0x1021) : (uint16_t)(c << 1);
+    }
+    return c;
+}
+
+uint8_t crc8_egts(const uint8_t *p, size_t n)
+{
+    uint8_t c = 0xFF;
+    for (size_t i = 0; i < n; i++) {
+        c ^= p[i];
+        for (int b = 0; b < 8; b++)
+            c = (c & 0x80) ? (uint8_t)((c << 1) ^ 0x31) : (uint8_t)(c << 1);
+    }
+    return c;
+}
+
+uint8_t xor8(const uint8_t *p, size_t n)
+{
+    uint8_t c = 0;
+    for (size_t i = 0; i < n; i++) c ^= p[i];
+    return c;
+}
+
+uint8_t sum8(const uint8_t *p, size_t n)
+{
+    uint8_t c = 0;
+    for (size_t i = 0; i < n; i++) c = (uint8_t)(c + p[i]);
+    return c;
+}

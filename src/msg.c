@@ -1,0 +1,191 @@
+/* msg.c: building a decoded message: status and problem texts, fields, records,
+ * IO elements and the string arena they live in. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "msg.h"
+#include "rd.h"
+
+void msg_reset(struct trk_msg *m)
+{
+    m->proto = NULL;
+    m->type = "unknown";
+    m->imei[0] = 0;
+    m->imei_from_session = false;
+    m->status = TRK_OK;
+    m->problem[0] = 0;
+    m->nrec = m->nio = m->nfield = 0;
+    m->overflow = false;
+    memset(&m->want_reply, 0, sizeof m->want_reply);
+    memset(&m->is_reply, 0, sizeof m->is_reply);
+    m->raw = NULL;
+    m->rawlen = 0;
+    m->arena_len = 0;
+}
+
+static void set_status(struct trk_msg *m, enum trk_status st, const char *fmt, va_list ap)
+{
+    /* malformed outranks unsupported: a broken frame is the cause to report */
+    if (m->status == TRK_MALFORMED) return;
+    if (m->status == TRK_UNSUPPORTED && st == TRK_UNSUPPORTED) return;
+    m->status = st;
+    vsnprintf(m->problem, sizeof m->problem, fmt, ap);
+}
+
+void msg_malformed(struct trk_msg *m, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    set_status(m, TRK_MALFORMED, fmt, ap);
+    va_end(ap);
+}
+
+void msg_unsupported(struct trk_msg *m, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    set_status(m, TRK_UNSUPPORTED, fmt, ap);
+    va_end(ap);
+}
+
+void msg_truncated(struct trk_msg *m, const struct trk_rd *rd)
+{
+    msg_malformed(m, "truncated at offset %zu", rd->err_off);
+}
+
+void msg_crc_mismatch(struct trk_msg *m, const char *what, uint32_t field, uint32_t computed, int digits)
+{
+    msg_malformed(m, "%s mismatch: field 0x%0*X, computed 0x%0*X", what ? what : "crc",
+                  digits, field, digits, computed);
+}
+
+void msg_length_mismatch(struct trk_msg *m, size_t says, size_t has)
+{
+    msg_malformed(m, "length field says %zu, frame has %zu", says, has);
+}
+
+const char *msg_strdup(struct trk_msg *m, const char *s, size_t n)
+{
+    if (n + 1 > sizeof m->arena - m->arena_len) { m->overflow = true; return NULL; }
+    char *d = m->arena + m->arena_len;
+    memcpy(d, s, n);
+    d[n] = 0;
+    m->arena_len += n + 1;
+    return d;
+}
+
+static const char *vprintf_arena(struct trk_msg *m, const char *fmt, va_list ap)
+{
+    size_t room = sizeof m->arena - m->arena_len;
+    char *d = m->arena + m->arena_len;
+    int k = vsnprintf(d, room, fmt, ap);
+    if (k < 0 || (size_t)k + 1 > room) { m->overflow = true; if (room) d[0] = 0; return NULL; }
+    m->arena_len += (size_t)k + 1;
+    return d;
+}
+
+const char *msg_printf(struct trk_msg *m, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *r = vprintf_arena(m, fmt, ap);
+    va_end(ap);
+    return r;
+}
+
+const char *msg_hex(struct trk_msg *m, const uint8_t *p, size_t n)
+{
+    static const char hx[] = "0123456789abcdef";
+    if (2 * n + 1 > sizeof m->arena - m->arena_len) { m->overflow = true; return NULL; }
+    char *d = m->arena + m->arena_len;
+    for (size_t i = 0; i < n; i++) { d[2 * i] = hx[p[i] >> 4]; d[2 * i + 1] = hx[p[i] & 15]; }
+    d[2 * n] = 0;
+    m->arena_len += 2 * n + 1;
+    return d;
+}
+
+static void add_field(struct trk_msg *m, const char *key, const char *val, uint8_t kind)
+{
+    if (!val) return;
+    if (m->nfield >= TRK_MAX_FIELDS) { m->overflow = true; return; }
+    m->field[m->nfield].key = key;
+    m->field[m->nfield].val = val;
+    m->field[m->nfield].kind = kind;
+    m->nfield++;
+}
+
+void msg_field_str(struct trk_msg *m, const char *key, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *v = vprintf_arena(m, fmt, ap);
+    va_end(ap);
+    add_field(m, key, v, TRK_V_STR);
+}
+
+void msg_field_num(struct trk_msg *m, const char *key, double v)
+{
+    /* JSON has no NaN or infinity: those stay strings */
+    add_field(m, key, msg_printf(m, "%.10g", v), isfinite(v) ? TRK_V_NUM : TRK_V_STR);
+}
+
+void msg_field_int(struct trk_msg *m, const char *key, int64_t v)
+{
+    add_field(m, key, msg_printf(m, "%lld", (long long)v), TRK_V_NUM);
+}
+
+void msg_field_bool(struct trk_msg *m, const char *key, bool v)
+{
+    add_field(m, key, v ? "true" : "false", TRK_V_BOOL);
+}
+
+const char *msg_field_get(const struct trk_msg *m, const char *key)
+{
+    for (size_t i = 0; i < m->nfield; i++)
+        if (strcmp(m->field[i].key, key) == 0) return m->field[i].val;
+    return NULL;
+}
+
+struct trk_record *msg_add_record(struct trk_msg *m)
+{
+    if (m->nrec >= TRK_MAX_REC) { m->overflow = true; return NULL; }
+    struct trk_record *r = &m->rec[m->nrec++];
+    memset(r, 0, sizeof *r);
+    r->io_first = (uint16_t)m->nio;
+    return r;
+}
+
+void msg_add_io(struct trk_msg *m, uint32_t id, uint16_t len, uint64_t u, const uint8_t *bytes)
+{
+    if (m->nrec == 0 || m->nio >= TRK_MAX_IO) { m->overflow = true; return; }
+    struct trk_io *io = &m->io[m->nio];
+    io->id = id;
+    io->len = len;
+    io->u = len <= 8 ? u : 0;
+    io->hex = NULL;
+    if (len > 8) {
+        io->hex = bytes ? msg_hex(m, bytes, len) : NULL;
+        if (!io->hex) return;
+    }
+    m->nio++;
+    m->rec[m->nrec - 1].io_count++;
+}
+
+void msg_set_imei(struct trk_msg *m, const char *s)
+{
+    snprintf(m->imei, sizeof m->imei, "%s", s);
+}
+
+int64_t trk_timegm(int year, int mon, int day, int h, int mi, int s)
+{
+    /* days from civil (proleptic Gregorian), valid for any year */
+    int64_t y = year - (mon <= 2);
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t mp = (mon + 9) % 12;
+    int64_t doy = (153 * mp + 2) / 5 + day - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    int64_t days = era * 146097 + doe - 719468;
+    return days * 86400 + h * 3600 + mi * 60 + s;
+}

@@ -1,0 +1,145 @@
+/* session.c: the session layer.  One session per TCP connection or UDP peer
+ * pair: picks the dissector (port map, else probing with --auto), frames each
+ * direction, binds the identity learned at login to every later message of the
+ * connection, and hands messages on.  Bytes it cannot frame are reported, never
+ * dropped silently. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "framer.h"
+#include "session.h"
+
+#define UNKNOWN_SHOWN 2048     /* bytes of an unrecognised chunk kept for the hex dump */
+#define PROBE_MIN_CONF 60
+
+struct session {
+    const struct dissector *d;
+    bool decided;
+    struct trk_state st;
+    struct framer fr[2];
+    char imei[TRK_IMEI_MAX];
+};
+
+static struct {
+    const struct portmap *pm;
+    session_emit_fn emit;
+    void *ctx;
+    struct session_stats st;
+    struct trk_msg m;
+} S;
+
+void session_setup(const struct portmap *pm, session_emit_fn emit, void *ctx)
+{
+    memset(&S.st, 0, sizeof S.st);
+    S.pm = pm;
+    S.emit = emit;
+    S.ctx = ctx;
+}
+
+void session_get_stats(struct session_stats *s) { *s = S.st; }
+
+void session_open(void *ctx, struct conn *c)
+{
+    struct session *s = calloc(1, sizeof *s);
+    if (!s) { fprintf(stderr, "trackdump: out of memory for a session\n"); exit(1); }
+    s->st.transport = c->transport;
+    framer_init(&s->fr[0]);
+    framer_init(&s->fr[1]);
+    s->d = portmap_get(S.pm, c->srv.port, c->transport);
+    s->decided = s->d != NULL || !S.pm->auto_detect;
+    c->app = s;
+}
+
+void session_bind_identity(char *conn_imei, size_t n, struct trk_msg *m)
+{
+    if (m->imei[0]) {
+        if (strcmp(conn_imei, m->imei) != 0) snprintf(conn_imei, n, "%s", m->imei);
+    } else if (conn_imei[0]) {
+        snprintf(m->imei, sizeof m->imei, "%s", conn_imei);
+        m->imei_from_session = true;
+    }
+}
+
+static void emit(struct session *s, struct conn *c, struct trk_msg *m, int64_t ts)
+{
+    m->ts_ns = ts;
+    m->conn_id = c->id;
+    session_bind_identity(s->imei, sizeof s->imei, m);
+    S.st.msgs[m->status]++;
+    S.emit(S.ctx, m, c);
+}
+
+static void emit_unknown(struct session *s, struct conn *c, enum trk_dir d, const uint8_t *p,
+                         size_t n, int64_t ts)
+{
+    struct trk_msg *m = &S.m;
+    msg_reset(m);
+    m->proto = "unknown";
+    m->dir = d;
+    m->transport = c->transport;
+    m->type = "data";
+    m->status = TRK_UNKNOWN;
+    if (n > UNKNOWN_SHOWN)
+        snprintf(m->problem, sizeof m->problem, "no tracker protocol recognised (%zu bytes, first %d shown)",
+                 n, UNKNOWN_SHOWN);
+    else
+        snprintf(m->problem, sizeof m->problem, "no tracker protocol recognised (%zu bytes)", n);
+    m->raw = p;
+    m->rawlen = n > UNKNOWN_SHOWN ? UNKNOWN_SHOWN : n;
+    emit(s, c, m, ts);
+}
+
+static void decide(struct session *s, struct conn *c, const uint8_t *p, size_t n)
+{
+    int conf = 0;
+    s->decided = true;
+    s->d = dissector_probe(p, n, c->transport, PROBE_MIN_CONF, &conf);
+    if (!s->d) S.st.unknown_flows++;
+}
+
+void session_data(void *ctx, struct conn *c, enum trk_dir d, const uint8_t *p, size_t n,
+                  size_t gap, int64_t ts)
+{
+    struct session *s = c->app;
+    if (!s) return;
+    if (gap) {
+        S.st.gaps++;
+        if (framer_gap(&s->fr[d], s->d, d, c->transport, gap, &S.m)) emit(s, c, &S.m, ts);
+    }
+    if (n == 0) return;
+    if (!s->decided) decide(s, c, p, n);
+    if (!s->d) { emit_unknown(s, c, d, p, n, ts); return; }
+    struct framer *f = &s->fr[d];
+    framer_begin(f, p, n);
+    while (framer_next(f, s->d, &s->st, d, &S.m)) emit(s, c, &S.m, ts);
+    framer_end(f);
+}
+
+void session_datagram(void *ctx, struct conn *c, enum trk_dir d, const uint8_t *p, size_t n,
+                      int64_t ts)
+{
+    struct session *s = c->app;
+    if (!s) return;
+    if (!s->decided) decide(s, c, p, n);
+    if (!s->d) { emit_unknown(s, c, d, p, n, ts); return; }
+    framer_decode(s->d, &s->st, d, TRK_UDP, p, n, &S.m);
+    emit(s, c, &S.m, ts);
+}
+
+void session_close(void *ctx, struct conn *c, enum conn_close_why why, int64_t ts)
+{
+    struct session *s = c->app;
+    if (!s) return;
+    for (int d = 0; d < 2; d++) {
+        struct framer *f = &s->fr[d];
+        if (s->d)
+            while (framer_flush(f, s->d, &s->st, (enum trk_dir)d, &S.m)) emit(s, c, &S.m, ts);
+        S.st.gap_dropped += f->gap_dropped;
+        S.st.resyncs += f->n_resyncs;
+        S.st.skipped += f->n_skipped;
+        framer_free(f);
+    }
+    free(s);
+    c->app = NULL;
+}

@@ -1,0 +1,40 @@
+#!/bin/sh
+# run.sh: every test suite against one build directory (build/ or build/asan/).
+#   usage: tests/run.sh BUILD
+# Prints one PASS/FAIL/SKIP line per suite, the corpus table, and a closing
+# "N passed, N failed" line; exits non-zero if any suite failed.
+set -u
+B=${1:-build}
+export TRACKDUMP="$B/trackdump"
+LOG="$B/logs"
+mkdir -p "$LOG"
+pass=0 fail=0 skip=0
+
+suite() {
+    name=$1; shift
+    if "$@" >"$LOG/$name.log" 2>&1; then
+        pass=$((pass + 1)); echo "PASS $name: $(tail -n 1 "$LOG/$name.log")"
+    else
+        rc=$?
+        if [ "$rc" = 77 ]; then
+            skip=$((skip + 1)); echo "SKIP $name: $(tail -n 1 "$LOG/$name.log")"
+        else
+            fail=$((fail + 1)); echo "FAIL $name (exit $rc), last lines of $LOG/$name.log:"
+            tail -n 25 "$LOG/$name.log" | sed 's/^/    /'
+        fi
+    fi
+}
+
+for t in "$B"/tests/test_*; do
+    n=$(basename "$t")
+    [ "$n" = test_corpus ] && continue
+    suite "$n" "$t"
+done
+suite corpus "$B/tests/test_corpus" tests/corpus/traccar-vectors.tsv teltonika gt06
+sed -n '/^protocol /,/^corpus:/p' "$LOG/corpus.log"
+suite golden sh tests/golden/run.sh "$B"
+suite linktypes sh tests/cli/linktypes.sh "$B"
+suite cli sh tests/cli/cli.sh "$B"
+suite live sh tests/live/live_lo.sh "$B"
+echo "$B: $pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]
