@@ -22,7 +22,7 @@ UNIT    = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_
 TOOLS   = $(patsubst tests/sim/%.c,$(BUILD)/tests/%,$(wildcard tests/sim/*.c)) \
           $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(wildcard tests/tools/*.c))
 
-.PHONY: all check test demo deps fuzz clean asan unit tools lint
+.PHONY: all check test demo deps fuzz fuzz-build clean asan unit tools FORCE
 all: deps trackdump
 
 deps:
@@ -37,7 +37,14 @@ $(BUILD)/trackdump: $(BUILD)/src/main.o $(BUILD)/libtrackdump.a
 $(BUILD)/libtrackdump.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/%.o: %.c $(wildcard include/*.h)
+# objects are rebuilt when the compiler or the flags change (make CC=clang after make)
+FLAGS_STAMP = $(BUILD)/.flags
+$(FLAGS_STAMP): FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(CC) $(ALL_CFLAGS)' | cmp -s - $@ || echo '$(CC) $(ALL_CFLAGS)' > $@
+FORCE:
+
+$(BUILD)/%.o: %.c $(wildcard include/*.h) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DTRK_VERSION=\"$(VERSION)\" -c -o $@ $<
 
@@ -66,22 +73,23 @@ asan:
 check: deps
 	@sh tests/deps.sh test
 	$(MAKE) trackdump unit tools
-	@sh tests/run.sh build
 	$(MAKE) asan
-	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		sh tests/run.sh build/asan
-	@sh tests/fuzz/run.sh brief
-	@echo "check: all suites passed"
+	@sh tests/check.sh
 
 demo: all
 	./trackdump -r captures/demo.pcap
 
+# fuzz targets: the library built once with clang's fuzzer instrumentation
 FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard include/*.h)
+FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g -O1 -Iinclude -fno-sanitize-recover=undefined
+FUZZ_OBJ = $(LIB_SRC:%.c=build/fuzz/obj/%.o)
+build/fuzz/obj/%.o: %.c $(wildcard include/*.h)
 	@mkdir -p $(dir $@)
-	clang -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g -O1 -Iinclude \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		-o $@ $< $(LIB_SRC) $(LIBS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+build/fuzz/libfuzz.a: $(FUZZ_OBJ)
+	rm -f $@ && ar rcs $@ $^
+build/fuzz/%: tests/fuzz/%.c build/fuzz/libfuzz.a
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< build/fuzz/libfuzz.a $(LIBS)
 fuzz-build: $(FUZZ_TARGETS)
 fuzz: deps fuzz-build
 	@sh tests/fuzz/run.sh long $(FUZZ_SECONDS)

@@ -441,8 +441,9 @@ static void loc_tail(struct g6 *x, struct trk_rd *c)
     rest_hex(x->m, c, "extra");
 }
 
-/* type-length-value modules (u16 id, length of `lw` bytes); well-known ones
- * named, the rest gathered into one "modules" field */
+/* type-length-value modules (u16 id, length of `lw` bytes) gathered into one
+ * "modules" field as id=hex pairs; a module running past the content leaves
+ * the reader failed (truncated) */
 static void modules(struct g6 *x, struct trk_rd *c, size_t lw)
 {
     struct trk_msg *m = x->m;
@@ -453,7 +454,7 @@ static void modules(struct g6 *x, struct trk_rd *c, size_t lw)
         unsigned id = rd_be16(c);
         size_t len = (size_t)rd_be(c, lw);
         const uint8_t *v = rd_span(c, len);
-        if (!v) return;
+        if (!v) break;
         struct trk_rd vr;
         rd_init(&vr, v, len);
         int k = snprintf(buf + o, sizeof buf - o, "%s0x%04X=", o ? ";" : "", id);
@@ -1148,7 +1149,7 @@ static void up_0x70(struct g6 *x, struct trk_rd *c)
         unsigned id = rd_be16(c);
         size_t len = rd_be16(c);
         const uint8_t *v = rd_span(c, len);
-        if (!v) return;
+        if (!v) break;
         struct trk_rd vr;
         rd_init(&vr, v, len);
         if (id == 0x33 && len >= 18) {

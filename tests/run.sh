@@ -27,9 +27,10 @@ suite() {
 
 for t in "$B"/tests/test_*; do
     n=$(basename "$t")
-    [ "$n" = test_corpus ] && continue
+    case $n in test_corpus|test_frames) continue ;; esac
     suite "$n" "$t"
 done
+suite frames "$B/tests/test_frames" tests/corpus/traccar-frames.tsv
 suite corpus "$B/tests/test_corpus" tests/corpus/traccar-vectors.tsv teltonika gt06
 sed -n '/^protocol /,/^corpus:/p' "$LOG/corpus.log"
 suite golden sh tests/golden/run.sh "$B"

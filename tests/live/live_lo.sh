@@ -200,12 +200,37 @@ compare() {
     done <"$1/compare.out"
 }
 
+# busy PORT...: true when some socket other than TIME-WAIT uses one of the ports
+# (another run of this test, or a real service); needs ss, else assumes free
+busy() {
+    command -v ss >/dev/null 2>&1 || return 1
+    for p in "$@"; do
+        ss -Hantu 2>/dev/null | awk -v p=":$p" '$2 != "TIME-WAIT" && (substr($5, length($5) - length(p) + 1) == p || substr($6, length($6) - length(p) + 1) == p) { f = 1 } END { exit !f }' && return 0
+    done
+    return 1
+}
+
+# pick_ports: move both ports up in steps of 100 while they are in use
+pick_ports() {
+    n=0
+    while busy "$PT" "$PG"; do
+        n=$((n + 1))
+        if [ $n -gt 20 ] || [ -n "${LIVE_PORT_TELTONIKA:-}${LIVE_PORT_GT06:-}" ]; then
+            echo "note: ports $PT/$PG are in use; trying anyway"
+            return
+        fi
+        PT=$((PT + 100)) PG=$((PG + 100))
+        echo "note: ports in use, moving to $PT (teltonika) and $PG (gt06)"
+    done
+}
+
 # run_case NAME IFACE MODE SIMARGS...
 run_case() {
     name=$1 iface=$2 mode=$3
     shift 3
     dir=$TMP/$name
     mkdir -p "$dir"
+    pick_ports
     if [ "$mode" = midstream ]; then
         # the devices log in and send 2 messages, pause 3 s (trackdump starts then), send 4 more
         "$SIM" --quiet --port-teltonika $PT --port-gt06 $PG --manifest "$dir/manifest" \
