@@ -23,6 +23,8 @@ struct framer {
     uint8_t gbuf[FRAMER_GARBAGE_KEEP];
     bool after_gap;          /* the skipped bytes follow a capture gap */
     size_t max_pending;
+    bool whole_input;        /* the input holds whole messages (decode, tests): at the end,
+                                a message without its terminator is not "incomplete" */
     /* counters */
     uint64_t n_skipped, n_resyncs, n_gaps, gap_bytes, gap_dropped;
 };
@@ -38,7 +40,9 @@ bool framer_next(struct framer *f, const struct dissector *d, struct trk_state *
                  enum trk_dir dir, struct trk_msg *m);
 /* Keep what was not consumed (copied) for the next framer_begin(). */
 void framer_end(struct framer *f);
-/* End of stream: leftover bytes become messages (truncated or garbage); call until false. */
+/* End of stream: leftover bytes become messages; call until false.  In a capture the
+ * leftover is an incomplete message (malformed); with whole_input it is decoded as is
+ * and the dissector judges it (a pasted text line may lack its line end). */
 bool framer_flush(struct framer *f, const struct dissector *d, struct trk_state *st,
                   enum trk_dir dir, struct trk_msg *m);
 /* The capture lost `gap` bytes here: framing restarts after them.  Returns true when

@@ -177,6 +177,7 @@ int cmd_decode(int argc, char **argv)
                 continue;
             }
             framer_init(&fr);
+            fr.whole_input = true;
             framer_begin(&fr, in[i].p, in[i].n);
             while (framer_next(&fr, d, &st, dir, &m)) {
                 session_bind_identity(imei, sizeof imei, &m);

@@ -169,7 +169,7 @@ bool framer_flush(struct framer *f, const struct dissector *d, struct trk_state 
     /* an incomplete message at the end of the stream: decode what is there so the
      * dissector names the truncation, and never report it as ok */
     framer_decode(d, st, dir, st->transport, p, n, m);
-    if (m->status != TRK_MALFORMED)
+    if (m->status != TRK_MALFORMED && !f->whole_input)
         msg_malformed(m, "incomplete at end of stream: %zu bytes", n);
     consume(f, n);
     return true;

@@ -27,6 +27,15 @@ expect_rc 1 "$T" -r "$TMP/junk"
 has "$ERR" "cannot read"
 expect_rc 1 "$T" -i nosuchif0
 has "$ERR" "nosuchif0"
+# no permission to capture: as an unprivileged user (when we can become one)
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$T" -i lo >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    if [ $rc -ne 126 ] && [ $rc -ne 127 ]; then
+        eq "$rc" 1 "capture without permission: exit status"
+        has "$(cat "$TMP/err")" "no permission to capture on 'lo'"
+    fi
+fi
 expect_rc 0 "$T" --help
 has "$OUT" "Usage: trackdump"
 expect_rc 0 "$T" --version

@@ -175,6 +175,7 @@ int main(int argc, char **argv)
             struct framer fr;
             st.transport = TRK_TCP;
             framer_init(&fr);
+            fr.whole_input = true;
             framer_begin(&fr, bytes, n);
             while (framer_next(&fr, d, &st, TRK_UP, &msg)) take(&rr, &msg);
             framer_end(&fr);
