@@ -119,6 +119,10 @@ static void summary(struct capture *cap)
     fprintf(stderr, "trackdump: %llu messages: %llu ok, %llu malformed, %llu unsupported, %llu unknown\n",
             total, (unsigned long long)ss.msgs[TRK_OK], (unsigned long long)ss.msgs[TRK_MALFORMED],
             (unsigned long long)ss.msgs[TRK_UNSUPPORTED], (unsigned long long)ss.msgs[TRK_UNKNOWN]);
+    if (ss.mismatches || ss.unknown_flows)
+        fprintf(stderr, "trackdump: %llu connections speak another protocol than their port's, "
+                "%llu flows carry no tracker protocol\n",
+                (unsigned long long)ss.mismatches, (unsigned long long)ss.unknown_flows);
     if (fs.gaps || ss.resyncs)
         fprintf(stderr, "trackdump: %llu capture gaps (%llu bytes lost, %llu buffered bytes discarded), "
                 "%llu resynchronisations (%llu bytes skipped)\n",

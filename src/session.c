@@ -8,13 +8,18 @@
 #include <string.h>
 
 #include "framer.h"
+#include "noise.h"
 #include "session.h"
 
 #define UNKNOWN_SHOWN 2048     /* bytes of an unrecognised chunk kept for the hex dump */
-#define PROBE_MIN_CONF 60
+#define PROBE_MIN_CONF 60      /* --auto: a flow is this protocol from here on */
+#define PROBE_SWITCH_CONF 80   /* a mapped port carrying another protocol, unmistakably */
+#define PROBE_MAPPED_LOW 30    /* ... while the mapped protocol does not fit at all */
 
 struct session {
     const struct dissector *d;
+    const struct dissector *mapped;   /* what the port map says, when d differs */
+    const char *noise;                /* what the bytes of an unrecognised flow look like */
     bool decided;
     struct trk_state st;
     struct framer fr[2];
@@ -47,7 +52,6 @@ void session_open(void *ctx, struct conn *c)
     framer_init(&s->fr[0]);
     framer_init(&s->fr[1]);
     s->d = portmap_get(S.pm, c->srv.port, c->transport);
-    s->decided = s->d != NULL || !S.pm->auto_detect;
     c->app = s;
 }
 
@@ -80,22 +84,57 @@ static void emit_unknown(struct session *s, struct conn *c, enum trk_dir d, cons
     m->transport = c->transport;
     m->type = "data";
     m->status = TRK_UNKNOWN;
-    if (n > UNKNOWN_SHOWN)
-        snprintf(m->problem, sizeof m->problem, "no tracker protocol recognised (%zu bytes, first %d shown)",
-                 n, UNKNOWN_SHOWN);
-    else
-        snprintf(m->problem, sizeof m->problem, "no tracker protocol recognised (%zu bytes)", n);
+    snprintf(m->problem, sizeof m->problem, "no tracker protocol recognised%s%s (%zu bytes%s)",
+             s->noise ? ": looks like " : "", s->noise ? s->noise : "", n,
+             n > UNKNOWN_SHOWN ? ", first 2048 shown" : "");
     m->raw = p;
     m->rawlen = n > UNKNOWN_SHOWN ? UNKNOWN_SHOWN : n;
     emit(s, c, m, ts);
 }
 
-static void decide(struct session *s, struct conn *c, const uint8_t *p, size_t n)
+/* a port mapped to one protocol carries another: say so once per connection */
+static void note_mismatch(struct session *s, struct conn *c, enum trk_dir d, int64_t ts)
 {
+    struct trk_msg *m = &S.m;
+    msg_reset(m);
+    m->proto = s->d->name;
+    m->dir = d;
+    m->transport = c->transport;
+    m->type = "protocol-mismatch";
+    msg_field_int(m, "port", c->srv.port);
+    msg_field_str(m, "mapped", "%s", s->mapped->name);
+    msg_field_str(m, "detected", "%s", s->d->name);
+    S.st.mismatches++;
+    emit(s, c, m, ts);
+}
+
+/* Which dissector reads this flow, from its first bytes: the port map's, unless
+ * they are unmistakably another protocol (a device pointed at the wrong port) or
+ * plainly not tracker traffic; on unmapped ports (--auto) the best probe. */
+static void decide(struct session *s, struct conn *c, enum trk_dir d, const uint8_t *p, size_t n,
+                   int64_t ts)
+{
+    const struct dissector *mapped = s->d;
     int conf = 0;
     s->decided = true;
-    s->d = dissector_probe(p, n, c->transport, PROBE_MIN_CONF, &conf);
-    if (!s->d) S.st.unknown_flows++;
+    if (mapped && d == TRK_DOWN) return;          /* the server spoke first: trust the map */
+    const struct dissector *best = dissector_probe(p, n, c->transport, 1, &conf);
+    if (mapped) {
+        int mc = mapped->probe ? mapped->probe(p, n, c->transport) : 0;
+        if (mc >= PROBE_MAPPED_LOW) return;
+        if (best && best != mapped && conf >= PROBE_SWITCH_CONF) {
+            s->mapped = mapped;
+            s->d = best;
+            note_mismatch(s, c, d, ts);
+            return;
+        }
+        s->noise = noise_kind(p, n);
+        if (s->noise) { s->d = NULL; S.st.unknown_flows++; }
+        return;
+    }
+    if (best && conf >= PROBE_MIN_CONF) { s->d = best; return; }
+    s->noise = noise_kind(p, n);
+    S.st.unknown_flows++;
 }
 
 void session_data(void *ctx, struct conn *c, enum trk_dir d, const uint8_t *p, size_t n,
@@ -108,7 +147,7 @@ void session_data(void *ctx, struct conn *c, enum trk_dir d, const uint8_t *p, s
         if (framer_gap(&s->fr[d], s->d, d, c->transport, gap, &S.m)) emit(s, c, &S.m, ts);
     }
     if (n == 0) return;
-    if (!s->decided) decide(s, c, p, n);
+    if (!s->decided) decide(s, c, d, p, n, ts);
     if (!s->d) { emit_unknown(s, c, d, p, n, ts); return; }
     struct framer *f = &s->fr[d];
     framer_begin(f, p, n);
@@ -121,7 +160,7 @@ void session_datagram(void *ctx, struct conn *c, enum trk_dir d, const uint8_t *
 {
     struct session *s = c->app;
     if (!s) return;
-    if (!s->decided) decide(s, c, p, n);
+    if (!s->decided) decide(s, c, d, p, n, ts);
     if (!s->d) { emit_unknown(s, c, d, p, n, ts); return; }
     framer_decode(s->d, &s->st, d, TRK_UDP, p, n, &S.m);
     emit(s, c, &S.m, ts);

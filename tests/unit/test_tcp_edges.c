@@ -2,11 +2,11 @@
  * UDP packets: segments split at every byte, out of order, retransmitted,
  * overlapping, lost (and acknowledged), a reused 4-tuple, RST, a connection
  * picked up mid-stream, IPv6.  Every message must be decoded exactly once. */
-#include <arpa/inet.h>
 #include <string.h>
 
 #include "check.h"
 #include "flows.h"
+#include "pktgen.h"
 #include "portmap.h"
 #include "session.h"
 
@@ -35,8 +35,6 @@ static void on_close(void *ctx, struct conn *c, enum conn_close_why why, int64_t
     session_close(ctx, c, why, ts);
 }
 
-static int64_t now_ns = 1700000000LL * 1000000000LL;
-
 static void start(void)
 {
     char err[200];
@@ -54,51 +52,14 @@ static void start(void)
 
 static void finish(void) { flows_finish(); }
 
-/* endpoints: client 10.0.0.2:40000 (or [2001:db8::2]), server 10.0.0.1:5027 */
 static int v6;
-static uint16_t cport = 40000;
-
-static void put16(uint8_t *p, unsigned v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
-static void put32(uint8_t *p, uint32_t v) { put16(p, v >> 16); put16(p + 2, v & 0xFFFF); }
 
 static void send_tcp(int from_cli, uint32_t seq, uint32_t ack, uint8_t flags, const uint8_t *data, size_t n)
 {
-    static uint8_t pkt[70000];
-    size_t iph = v6 ? 40 : 20;
-    memset(pkt, 0, iph + 20);
-    uint8_t a[16] = {0}, b[16] = {0};
-    if (v6) {
-        inet_pton(AF_INET6, "2001:db8::2", a);
-        inet_pton(AF_INET6, "2001:db8::1", b);
-        pkt[0] = 0x60;
-        put16(pkt + 4, (unsigned)(20 + n));
-        pkt[6] = 6;
-        pkt[7] = 64;
-        memcpy(pkt + 8, from_cli ? a : b, 16);
-        memcpy(pkt + 24, from_cli ? b : a, 16);
-    } else {
-        inet_pton(AF_INET, "10.0.0.2", a);
-        inet_pton(AF_INET, "10.0.0.1", b);
-        pkt[0] = 0x45;
-        put16(pkt + 2, (unsigned)(20 + 20 + n));
-        pkt[8] = 64;
-        pkt[9] = 6;
-        memcpy(pkt + 12, from_cli ? a : b, 4);
-        memcpy(pkt + 16, from_cli ? b : a, 4);
-    }
-    uint8_t *t = pkt + iph;
-    put16(t, from_cli ? cport : 5027);
-    put16(t + 2, from_cli ? 5027 : cport);
-    put32(t + 4, seq);
-    put32(t + 8, ack);
-    t[12] = 5 << 4;
-    t[13] = flags;
-    put16(t + 14, 8192);
-    if (n) memcpy(t + 20, data, n);
-    struct l3pkt l = {pkt, iph + 20 + n, iph + 20 + n, v6 ? 6 : 4};
-    struct raw_frame f = {now_ns, pkt, l.len, l.len, NULL};
-    now_ns += 1000000;
-    flows_packet(&l, &f);
+    PG.v6 = v6;
+    PG.cli = v6 ? "2001:db8::2" : "10.0.0.2";
+    PG.srv = v6 ? "2001:db8::1" : "10.0.0.1";
+    pg_tcp(from_cli, seq, ack, flags, data, n);
 }
 
 enum { SYN = 2, RST = 4, PSH = 8, ACK = 16, FIN = 1 };
