@@ -67,13 +67,14 @@ struct flows_cfg {
     void *port_ctx;
 };
 
+/* counters for the summary */
 struct flows_stats {
     uint64_t tcp_conns, tcp_midstream, udp_flows;
     uint64_t closed[CLOSE__N];
     uint64_t syn_unanswered, syn_rst;
     uint64_t gaps, gap_bytes;
     uint64_t nids_warnings, ip_bad, non_ip, frag_v6, v6_map_full, not_tcp_udp;
-    uint64_t evicted_live;
+    uint64_t evicted_live, synth_refused;
     size_t live_now, peak;
 };
 

@@ -129,13 +129,15 @@ static void summary(struct capture *cap)
                 (unsigned long long)fs.gaps, (unsigned long long)fs.gap_bytes,
                 (unsigned long long)ss.gap_dropped, (unsigned long long)ss.resyncs,
                 (unsigned long long)ss.skipped);
-    if (fs.nids_warnings || fs.ip_bad || link_bad || fs.frag_v6 || fs.evicted_live || cs.bad_frames)
+    if (fs.nids_warnings || fs.ip_bad || link_bad || fs.frag_v6 || fs.evicted_live || cs.bad_frames ||
+        fs.synth_refused)
         fprintf(stderr, "trackdump: anomalies: %llu bad link/IP headers, %llu bad TCP/UDP headers, "
                 "%llu reassembly warnings, %llu IPv6 fragments not reassembled, %llu live connections "
-                "evicted (flow table full), %llu frames longer than captured\n",
+                "evicted (flow table full), %llu frames longer than captured, %llu connections that "
+                "could not be taken up mid-stream\n",
                 link_bad, (unsigned long long)fs.ip_bad, (unsigned long long)fs.nids_warnings,
                 (unsigned long long)fs.frag_v6, (unsigned long long)fs.evicted_live,
-                (unsigned long long)cs.bad_frames);
+                (unsigned long long)cs.bad_frames, (unsigned long long)fs.synth_refused);
     if (pcapout_active())
         fprintf(stderr, "trackdump: %llu packets written\n", pcapout_written());
 }

@@ -561,6 +561,19 @@ static bool v6_pseudo(const uint8_t *a, uint32_t *out)
 
 struct tcpseg { uint16_t sport, dport; uint32_t seq, ack; uint8_t flags; size_t plen; };
 
+/* (a) a connection seen first by its data: a handshake whose sequence numbers fit
+ * this segment, fed before it; the flow is marked picked up mid-stream */
+static void synth_handshake(struct flowrec *f, bool from_cli, const struct tcpseg *t)
+{
+    uint32_t c = (from_cli ? t->seq : t->ack) - 1, s = (from_cli ? t->ack : t->seq) - 1;
+    f->c.midstream = true;
+    f->state = F_SYN_SENT;
+    synth(f, true, c, 0, 0x02, 0);
+    synth(f, false, s, c + 1, 0x12, 0);
+    synth(f, true, c + 1, s + 1, 0x10, 0);
+    if (f->state != F_OPEN) F.st.synth_refused++;
+}
+
 static void tcp_packet(uint32_t saddr, uint32_t daddr, const struct endpoint *src,
                        const struct endpoint *dst, const struct tcpseg *t,
                        const uint8_t *feed_ip, size_t feed_len, const struct raw_frame *fr)
@@ -589,18 +602,13 @@ static void tcp_packet(uint32_t saddr, uint32_t daddr, const struct endpoint *sr
         } else if (data) {
             from_cli = src_is_client(t->sport, t->dport, TRK_TCP);
             f = new_flow(from_cli ? &k1 : &k2, from_cli ? src : dst, from_cli ? dst : src, TRK_TCP);
-            if (f) {                                       /* (a) synthesise the handshake */
-                uint32_t c = (from_cli ? t->seq : t->ack) - 1, s = (from_cli ? t->ack : t->seq) - 1;
-                f->c.midstream = true;
-                f->state = F_SYN_SENT;
-                synth(f, true, c, 0, SYN, 0);
-                synth(f, false, s, c + 1, SYN | ACK, 0);
-                synth(f, true, c + 1, s + 1, ACK, 0);
-                if (f->state != F_OPEN) {                  /* libnids refused: count, forget */
-                    F.st.nids_warnings++;
-                }
-            }
+            if (f) synth_handshake(f, from_cli, t);
         }
+    } else if (f->state == F_SYN_SENT && data) {
+        /* the handshake was only partly captured (a SYN or SYN/ACK missing): take the
+         * connection up from its data, as if picked up mid-stream */
+        nids_forget(f);
+        synth_handshake(f, from_cli, t);
     }
     if (F.sink.frame) F.sink.frame(F.sink.ctx, f ? &f->c : NULL, fr);   /* NULL: not a connection */
     if (!f) return;

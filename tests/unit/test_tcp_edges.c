@@ -246,6 +246,19 @@ int main(void)
         CHECK_INT(fs.tcp_midstream, 1);
     }
 
+    /* 9b. the SYN/ACK and the final ACK were not captured: taken up from the data */
+    start();
+    send_tcp(1, C0, 0, SYN, NULL, 0);
+    {
+        uint32_t c = C0 + 1, s = S0 + 1;
+        send_tcp(1, c, s, ACK | PSH, login, sizeof login); c += sizeof login;
+        send_tcp(0, s, c, ACK | PSH, ack1, 1); s += 1;
+        send_tcp(1, c, s, ACK | PSH, avl, sizeof avl); c += sizeof avl;
+        send_tcp(0, s, c, ACK | PSH, ack_n, 4);
+    }
+    finish();
+    expect_normal("SYN/ACK not captured");
+
     /* 10. IPv6 */
     v6 = 1;
     start(); handshake(); session_with_cuts(NULL, 0); finish();
