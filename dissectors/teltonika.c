@@ -173,13 +173,14 @@ static int tel_probe(const uint8_t *p, size_t n, unsigned transport)
         return have >= 8 ? 80 : (have >= 3 ? 40 : 10);
     }
     if (n >= 9 && rd_peek_be(&r, 0, 4, &v) && v == 0 && rd_peek_be(&r, 4, 4, &v) &&
-        v >= 3 && v <= TEL_MAX_LEN && known_codec(rd_peek(&r, 8)) && rd_peek(&r, 8) != 0x07) {
+        v >= 3 && v <= TEL_MAX_LEN && known_codec(rd_peek(&r, 8))) {
         size_t L = (size_t)v;
         const uint8_t *area = rd_peek_span(&r, 8, L);
         uint64_t field;
+        bool gh3000 = rd_peek(&r, 8) == 0x07;        /* legacy codec: only with a matching CRC */
         if (area && rd_peek_be(&r, 8 + L, 4, &field))
-            return field == crc16_arc(area, L) ? 100 : 85;
-        return 95;
+            return field == crc16_arc(area, L) ? 100 : gh3000 ? 30 : 85;
+        return gh3000 ? 30 : 95;
     }
     return 0;
 }

@@ -14,7 +14,7 @@
 #include "framer.h"
 
 #define MAXP 64
-struct tally { const char *name; int rows, ok, bad, pos_checked, pos_ok, exceptions; };
+struct tally { const char *name; int rows, ok, bad, pos_checked, pos_ok, exceptions, det_rows, det_ok; };
 static struct tally tal[MAXP];
 static int ntal, verbose;
 
@@ -165,6 +165,15 @@ int main(int argc, char **argv)
             snprintf(cursrc, sizeof cursrc, "%s", src);
         }
         size_t n = check_unhex(hex, bytes, sizeof bytes);
+        /* `trackdump decode` without -P: the message alone must name its protocol */
+        {
+            unsigned tr = strcmp(transport, "UDP") == 0 ? TRK_UDP : TRK_TCP;
+            int conf = 0;
+            const struct dissector *guess = dissector_probe(bytes, n, tr, 50, &conf);
+            t->det_rows++;
+            if (guess == d) t->det_ok++;
+            else if (verbose) printf("DETECT %s: %s (%d)\n", id, guess ? guess->name : "none", conf);
+        }
         struct rowres rr = {TRK_OK, "", 0};
         nrecs = 0;
         if (strcmp(transport, "UDP") == 0) {
@@ -237,10 +246,11 @@ int main(int argc, char **argv)
     }
     free(line);
     fclose(f);
-    printf("\n%-12s %6s %6s %6s %6s %10s %8s\n", "protocol", "rows", "match", "argued", "fail", "positions", "result");
+    printf("\n%-12s %6s %6s %6s %6s %10s %8s %10s\n", "protocol", "rows", "match", "argued", "fail", "positions",
+           "result", "detected");
     for (int i = 0; i < ntal; i++)
-        printf("%-12s %6d %6d %6d %6d %5d/%-4d %7.1f%%\n", tal[i].name, tal[i].rows, tal[i].ok - tal[i].exceptions,
-               tal[i].exceptions, tal[i].bad, tal[i].pos_ok, tal[i].pos_checked,
-               tal[i].rows ? 100.0 * tal[i].ok / tal[i].rows : 0);
+        printf("%-12s %6d %6d %6d %6d %5d/%-4d %7.1f%% %5d/%-4d\n", tal[i].name, tal[i].rows,
+               tal[i].ok - tal[i].exceptions, tal[i].exceptions, tal[i].bad, tal[i].pos_ok, tal[i].pos_checked,
+               tal[i].rows ? 100.0 * tal[i].ok / tal[i].rows : 0, tal[i].det_ok, tal[i].det_rows);
     return check_done("corpus");
 }
