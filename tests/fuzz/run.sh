@@ -7,7 +7,7 @@
 set -u
 mode=${1:-brief}
 secs=${2:-10}
-[ "$mode" = brief ] && secs=${FUZZ_BRIEF_SECONDS:-10}
+[ "$mode" = brief ] && secs=${FUZZ_BRIEF_SECONDS:-5}
 if ! command -v clang >/dev/null 2>&1; then
     echo "fuzz: clang not installed: 0 passed, 0 failed (skipped)"
     exit 0
