@@ -34,6 +34,7 @@ suite frames "$B/tests/test_frames" tests/corpus/traccar-frames.tsv
 suite corpus "$B/tests/test_corpus" tests/corpus/traccar-vectors.tsv teltonika gt06
 sed -n '/^protocol /,/^corpus:/p' "$LOG/corpus.log"
 suite golden sh tests/golden/run.sh "$B"
+suite manifests sh tests/cli/manifests.sh "$B"
 suite linktypes sh tests/cli/linktypes.sh "$B"
 suite cli sh tests/cli/cli.sh "$B"
 suite live sh tests/live/live_lo.sh "$B"
