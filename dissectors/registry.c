@@ -1,14 +1,28 @@
-/* registry.c: the list of dissectors, lookup by name or alias, and probing. */
+/* registry.c: the list of dissectors, lookup by name or alias, and probing.
+ * The order is that of `trackdump protocols`; on equal probe confidence the
+ * earlier dissector wins. */
 #include <strings.h>
 
 #include "dissect.h"
 
 extern const struct dissector dissector_teltonika;
 extern const struct dissector dissector_gt06;
+extern const struct dissector dissector_meitrack;
+extern const struct dissector dissector_jt808;
+extern const struct dissector dissector_meiligao;
+extern const struct dissector dissector_navtelecom;
+extern const struct dissector dissector_egts;
+extern const struct dissector dissector_gosafe;
 
 const struct dissector *const trk_dissectors[] = {
     &dissector_teltonika,
     &dissector_gt06,
+    &dissector_meitrack,
+    &dissector_jt808,
+    &dissector_meiligao,
+    &dissector_navtelecom,
+    &dissector_egts,
+    &dissector_gosafe,
     NULL,
 };
 

@@ -31,7 +31,7 @@ for t in "$B"/tests/test_*; do
     suite "$n" "$t"
 done
 suite frames "$B/tests/test_frames" tests/corpus/traccar-frames.tsv
-suite corpus "$B/tests/test_corpus" tests/corpus/traccar-vectors.tsv teltonika gt06
+suite corpus "$B/tests/test_corpus" tests/corpus/traccar-vectors.tsv
 sed -n '/^protocol /,/^corpus:/p' "$LOG/corpus.log"
 suite golden sh tests/golden/run.sh "$B"
 suite manifests sh tests/cli/manifests.sh "$B"

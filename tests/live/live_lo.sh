@@ -8,7 +8,9 @@
 # Usage: tests/live/live_lo.sh BUILD_DIR
 #   needs BUILD_DIR/trackdump and BUILD_DIR/tests/trksim; runs as root only
 #   (exit 77 = skipped).  LIVE_CASES selects scenarios (default: all of
-#   "tcp udp ipv6 split rst any midstream"); LIVE_KEEP=1 keeps the work directory;
+#   "tcp udp ipv6 split rst any midstream"; opt-in: proto-<name> for one protocol
+#   of `trksim --list-protocols`, 2 devices on port LIVE_PORT_BASE (default 10000)
+#   + its default port, and protos for all of them); LIVE_KEEP=1 keeps the work directory;
 #   LIVE_VERBOSE=1 lists the passed checks too; LIVE_PORT_TELTONIKA and
 #   LIVE_PORT_GT06 change the ports (default 15027 and 15023).
 # Prints "live: N passed, N failed"; exits 1 when something failed.
@@ -29,6 +31,7 @@ SIM=$BUILD/tests/trksim
 CASES=${LIVE_CASES:-tcp udp ipv6 split rst any midstream}
 PT=${LIVE_PORT_TELTONIKA:-15027}
 PG=${LIVE_PORT_GT06:-15023}
+XTD=""     # extra trackdump options of a proto-<name> case
 
 PASS=0
 FAIL=0
@@ -74,7 +77,8 @@ wait_exit() {
 
 # start_trackdump DIR IFACE: returns once trackdump says it is listening
 start_trackdump() {
-    "$TD" -i "$2" -j --port "$PT=teltonika" --port "$PG=gt06" >"$1/out.jsonl" 2>"$1/td.err" &
+    # shellcheck disable=SC2086
+    "$TD" -i "$2" -j --port "$PT=teltonika" --port "$PG=gt06" $XTD >"$1/out.jsonl" 2>"$1/td.err" &
     TDPID=$!
     n=0
     until grep -q 'listening on' "$1/td.err" 2>/dev/null; do
@@ -260,8 +264,25 @@ run_case() {
     compare "$dir" "$name" "$mode"
 }
 
+# run_xcase NAME: 2 devices of protocol NAME (not teltonika/gt06), 4 messages each
+run_xcase() {
+    line=$("$SIM" --list-protocols | awk -v n="$1" '$1 == n && n != "teltonika" && n != "gt06"')
+    if [ -z "$line" ]; then
+        fail "unknown protocol '$1' (see $SIM --list-protocols)"
+        return
+    fi
+    # shellcheck disable=SC2086
+    set -- $line
+    xp=$((${LIVE_PORT_BASE:-10000} + $2))
+    XTD="--port $xp=$1"
+    run_case "proto-$1" lo full --seed 21 --teltonika 0 --gt06 0 --proto "$1=2" --port "$1=$xp" --messages 4
+    XTD=""
+}
+
 for c in $CASES; do
     case $c in
+    protos) for x in $("$SIM" --list-protocols | awk '$1 != "teltonika" && $1 != "gt06" { print $1 }'); do run_xcase "$x"; done ;;
+    proto-*) run_xcase "${c#proto-}" ;;
     tcp) run_case tcp lo full --seed 11 ;;
     udp) run_case udp lo full --seed 12 --udp --codec mix ;;
     ipv6) run_case ipv6 lo full --seed 13 --ipv6 --codec 8e ;;

@@ -2,8 +2,14 @@
 # mkcaptures.sh: regenerates the bundled captures in captures/ by running the
 # tracker simulator (tests/sim/trksim.c) under tcpdump on the loopback interface.
 #
-# Usage (as root):  tests/sim/mkcaptures.sh [TRKSIM]
+# Usage (as root):  tests/sim/mkcaptures.sh [--only NAME[,NAME...]]... [TRKSIM]
 #   TRKSIM  a built simulator; default: compile tests/sim/trksim.c into a temp dir.
+#   --only  build only these captures and leave every other file alone.  NAMEs:
+#           demo midstream lost-segment any udp ipv6 split rst, proto-<protocol>
+#           for each protocol of `trksim --list-protocols` besides teltonika and
+#           gt06 (2 devices, 4 messages each, on its own port), and the groups
+#           'base' (the first eight) and 'proto' (every proto-<protocol>).
+#           Without --only everything is built.
 # Needs tcpdump, tshark and editcap.  Writes captures/<name>.pcap and
 # captures/<name>.manifest (the simulator's list of messages sent, plus
 # '# capture:' comments describing what the capture holds).  Re-runnable; every
@@ -32,6 +38,17 @@ for t in tcpdump tshark editcap; do
     command -v "$t" >/dev/null 2>&1 || die "$t not found"
 done
 
+ONLY=""
+while [ $# -ge 1 ]; do
+    case $1 in
+    --only) [ $# -ge 2 ] || die "--only needs a list of names"; ONLY="$ONLY $(echo "$2" | tr ',' ' ')"; shift 2 ;;
+    --only=*) ONLY="$ONLY $(echo "${1#--only=}" | tr ',' ' ')"; shift ;;
+    -*) die "unknown option $1" ;;
+    *) break ;;
+    esac
+done
+BASE="demo midstream lost-segment any udp ipv6 split rst"
+
 if [ $# -ge 1 ]; then
     SIM=$1
 else
@@ -41,6 +58,28 @@ fi
 [ -x "$SIM" ] || die "no simulator at $SIM"
 "$SIM" --self-test >/dev/null || die "simulator self-test failed"
 mkdir -p "$OUT"
+
+# protocols with a proto-<name> capture: "name port transport" lines
+"$SIM" --list-protocols | grep -v -e '^teltonika ' -e '^gt06 ' >"$TMP/protocols" || die "--list-protocols failed"
+PROTO=$(awk '{ printf "proto-%s ", $1 }' "$TMP/protocols")
+if [ -z "$ONLY" ]; then
+    ONLY="$BASE $PROTO"
+fi
+SEL=""
+for n in $ONLY; do
+    case $n in
+    base) SEL="$SEL $BASE" ;;
+    proto) SEL="$SEL $PROTO" ;;
+    *)
+        case " $BASE $PROTO " in
+        *" $n "*) SEL="$SEL $n" ;;
+        *) die "unknown capture name '$n' (known: $BASE $PROTO base proto)" ;;
+        esac
+        ;;
+    esac
+done
+# want NAME: is NAME selected?
+want() { case " $SEL " in *" $1 "*) return 0 ;; esac; return 1; }
 
 TCPF='tcp port 5027 or tcp port 5023'
 
@@ -93,73 +132,104 @@ capture() {
     stop_capture "$name"
 }
 
-echo "mkcaptures: demo" >&2
-capture demo lo "$TCPF" --seed 1 --messages 4
-describe demo "normal traffic on lo, 2 teltonika (codec 8) + 2 gt06 devices, handshakes, logins, 4 messages each, FIN closes"
+if want demo; then
+    echo "mkcaptures: demo" >&2
+    capture demo lo "$TCPF" --seed 1 --messages 4
+    describe demo "normal traffic on lo, 2 teltonika (codec 8) + 2 gt06 devices, handshakes, logins, 4 messages each, FIN closes"
+fi
 
-echo "mkcaptures: midstream" >&2
-# logins and 3 messages per device, a 3 s pause during which tcpdump starts, then 5 more
-"$SIM" --quiet --manifest "$OUT/midstream.manifest" --seed 2 --messages 8 \
-    --pause-after 3 --pause-ms 3000 --hold-ms 200 &
-SIMPID=$!
-sleep 0.8
-start_capture midstream lo "$TCPF"
-wait $SIMPID || die "midstream: simulator failed"
-stop_capture midstream
-[ "$(count "$OUT/midstream.pcap" 'tcp.flags.syn==1')" = 0 ] || die "midstream: capture started too early (SYN seen)"
-describe midstream "started during the pause: no handshakes, no logins; only the lines after '# pause' are in the capture"
+if want midstream; then
+    echo "mkcaptures: midstream" >&2
+    # logins and 3 messages per device, a 3 s pause during which tcpdump starts, then 5 more
+    "$SIM" --quiet --manifest "$OUT/midstream.manifest" --seed 2 --messages 8 \
+        --pause-after 3 --pause-ms 3000 --hold-ms 200 &
+    SIMPID=$!
+    sleep 0.8
+    start_capture midstream lo "$TCPF"
+    wait $SIMPID || die "midstream: simulator failed"
+    stop_capture midstream
+    [ "$(count "$OUT/midstream.pcap" 'tcp.flags.syn==1')" = 0 ] || die "midstream: capture started too early (SYN seen)"
+    describe midstream "started during the pause: no handshakes, no logins; only the lines after '# pause' are in the capture"
+fi
 
-echo "mkcaptures: lost-segment" >&2
-start_capture lost-segment lo "$TCPF"
-sim lost-segment --seed 3 --messages 6 --split
-stop_capture lost-segment
-# Drop one device->server data segment from the middle of the first connection
-# of each protocol.  Only a segment whose bytes appear in no other frame will do:
-# with the receiver in delayed-ACK mode the sender's tail loss probe retransmits
-# the last segment of a burst, and removing one of those would leave no hole.
-drop=""
-for port in 5027 5023; do
-    stream=$(tshark -r "$OUT/lost-segment.pcap" -Y "tcp.dstport==$port && tcp.flags.syn==1 && tcp.flags.ack==0" \
-        -T fields -e tcp.stream 2>/dev/null | head -n 1)
-    tshark -r "$OUT/lost-segment.pcap" -Y "tcp.len>0 && tcp.dstport==$port && tcp.stream==$stream" \
-        -T fields -e frame.number -e tcp.seq -e tcp.len 2>/dev/null >"$TMP/segs"
-    # frames whose sequence number occurs once, without the first (login) and the last
-    awk 'NR == FNR { n[$2]++; last = FNR; next } FNR > 1 && FNR < last && n[$2] == 1' \
-        "$TMP/segs" "$TMP/segs" >"$TMP/unique"
-    total=$(wc -l <"$TMP/unique" | tr -d ' ')
-    [ "$total" -ge 3 ] || die "lost-segment: only $total candidate segments to port $port"
-    set -- $(sed -n "$((total / 2 + 1))p" "$TMP/unique")
-    cport=$(tshark -r "$OUT/lost-segment.pcap" -Y "frame.number==$1" -T fields -e tcp.srcport 2>/dev/null)
-    describe lost-segment "removed frame $1 of the original capture: client port $cport -> $port, relative seq $2, $3 bytes; the server had acknowledged it"
-    drop="$drop $1"
-done
-# shellcheck disable=SC2086
-editcap -F pcap "$OUT/lost-segment.pcap" "$TMP/lost.pcap" $drop
-cp "$TMP/lost.pcap" "$OUT/lost-segment.pcap"
-describe lost-segment "one up message on the first teltonika and on the first gt06 connection is damaged (a hole inside it); --split: every message in 2-4 segments"
+if want lost-segment; then
+    echo "mkcaptures: lost-segment" >&2
+    start_capture lost-segment lo "$TCPF"
+    sim lost-segment --seed 3 --messages 6 --split
+    stop_capture lost-segment
+    # Drop one device->server data segment from the middle of the first connection
+    # of each protocol.  Only a segment whose bytes appear in no other frame will do:
+    # with the receiver in delayed-ACK mode the sender's tail loss probe retransmits
+    # the last segment of a burst, and removing one of those would leave no hole.
+    drop=""
+    for port in 5027 5023; do
+        stream=$(tshark -r "$OUT/lost-segment.pcap" -Y "tcp.dstport==$port && tcp.flags.syn==1 && tcp.flags.ack==0" \
+            -T fields -e tcp.stream 2>/dev/null | head -n 1)
+        tshark -r "$OUT/lost-segment.pcap" -Y "tcp.len>0 && tcp.dstport==$port && tcp.stream==$stream" \
+            -T fields -e frame.number -e tcp.seq -e tcp.len 2>/dev/null >"$TMP/segs"
+        # frames whose sequence number occurs once, without the first (login) and the last
+        awk 'NR == FNR { n[$2]++; last = FNR; next } FNR > 1 && FNR < last && n[$2] == 1' \
+            "$TMP/segs" "$TMP/segs" >"$TMP/unique"
+        total=$(wc -l <"$TMP/unique" | tr -d ' ')
+        [ "$total" -ge 3 ] || die "lost-segment: only $total candidate segments to port $port"
+        set -- $(sed -n "$((total / 2 + 1))p" "$TMP/unique")
+        cport=$(tshark -r "$OUT/lost-segment.pcap" -Y "frame.number==$1" -T fields -e tcp.srcport 2>/dev/null)
+        describe lost-segment "removed frame $1 of the original capture: client port $cport -> $port, relative seq $2, $3 bytes; the server had acknowledged it"
+        drop="$drop $1"
+    done
+    # shellcheck disable=SC2086
+    editcap -F pcap "$OUT/lost-segment.pcap" "$TMP/lost.pcap" $drop
+    cp "$TMP/lost.pcap" "$OUT/lost-segment.pcap"
+    describe lost-segment "one up message on the first teltonika and on the first gt06 connection is damaged (a hole inside it); --split: every message in 2-4 segments"
+fi
 
-echo "mkcaptures: any" >&2
-capture any any "$TCPF" --seed 4 --messages 4 --codec 8e
-describe any "tcpdump -i any (LINUX_SLL2 link type), teltonika codec 8E"
+if want any; then
+    echo "mkcaptures: any" >&2
+    capture any any "$TCPF" --seed 4 --messages 4 --codec 8e
+    describe any "tcpdump -i any (LINUX_SLL2 link type), teltonika codec 8E"
+fi
 
-echo "mkcaptures: udp" >&2
-capture udp lo "udp port 5027 or tcp port 5023" --seed 5 --messages 4 --udp --codec mix
-describe udp "teltonika over UDP (codecs 8, 8E, 16 in turn; IMEI in every datagram, 7-byte ACKs) + gt06 over TCP"
+if want udp; then
+    echo "mkcaptures: udp" >&2
+    capture udp lo "udp port 5027 or tcp port 5023" --seed 5 --messages 4 --udp --codec mix
+    describe udp "teltonika over UDP (codecs 8, 8E, 16 in turn; IMEI in every datagram, 7-byte ACKs) + gt06 over TCP"
+fi
 
-echo "mkcaptures: ipv6" >&2
-capture ipv6 lo "$TCPF" --seed 6 --messages 4 --ipv6 --codec 16
-describe ipv6 "the demo traffic over ::1, teltonika codec 16"
+if want ipv6; then
+    echo "mkcaptures: ipv6" >&2
+    capture ipv6 lo "$TCPF" --seed 6 --messages 4 --ipv6 --codec 16
+    describe ipv6 "the demo traffic over ::1, teltonika codec 16"
+fi
 
-echo "mkcaptures: split" >&2
-capture split lo "$TCPF" --seed 7 --messages 6 --split --coalesce --codec mix
-describe split "--split --coalesce: pairs of messages written together, cut into 2-4 segments at random points"
+if want split; then
+    echo "mkcaptures: split" >&2
+    capture split lo "$TCPF" --seed 7 --messages 6 --split --coalesce --codec mix
+    describe split "--split --coalesce: pairs of messages written together, cut into 2-4 segments at random points"
+fi
 
-echo "mkcaptures: rst" >&2
-capture rst lo "$TCPF" --seed 8 --messages 4 --rst
-describe rst "the last gt06 device's connection ends with an RST (SO_LINGER 0), the others with FIN"
-[ "$(count "$OUT/rst.pcap" 'tcp.flags.reset==1')" -ge 1 ] || die "rst: no RST in the capture"
+if want rst; then
+    echo "mkcaptures: rst" >&2
+    capture rst lo "$TCPF" --seed 8 --messages 4 --rst
+    describe rst "the last gt06 device's connection ends with an RST (SO_LINGER 0), the others with FIN"
+    [ "$(count "$OUT/rst.pcap" 'tcp.flags.reset==1')" -ge 1 ] || die "rst: no RST in the capture"
+fi
 
-for n in demo midstream lost-segment any udp ipv6 split rst; do
-    printf '%-13s %6s bytes %4s packets\n' "$n.pcap" "$(wc -c <"$OUT/$n.pcap" | tr -d ' ')" \
+# proto-<name>: 2 devices of one protocol, 4 messages each, on its default port
+seed=20
+# (read on fd 3: tcpdump, tshark and the simulator must not eat the list)
+while read -r proto port transport <&3; do
+    seed=$((seed + 1))
+    want "proto-$proto" || continue
+    echo "mkcaptures: proto-$proto" >&2
+    capture "proto-$proto" lo "$transport port $port" --seed $seed --teltonika 0 --gt06 0 --proto "$proto=2" --messages 4
+    describe "proto-$proto" "2 $proto devices over $transport on lo port $port, their logins (if the protocol has one), 4 messages each and the server's answers$([ "$transport" = tcp ] && echo '; FIN closes')"
+    # one conversation per device
+    convs=$(tshark -r "$OUT/proto-$proto.pcap" -q -z "conv,$transport" 2>/dev/null | grep -c ' <-> ')
+    [ "$convs" = 2 ] || die "proto-$proto: $convs $transport conversations, wanted 2"
+    grep -q '^# result ok$' "$OUT/proto-$proto.manifest" || die "proto-$proto: simulator result not ok"
+done 3<"$TMP/protocols"
+
+for n in $SEL; do
+    printf '%-22s %6s bytes %4s packets\n' "$n.pcap" "$(wc -c <"$OUT/$n.pcap" | tr -d ' ')" \
         "$(tcpdump -r "$OUT/$n.pcap" 2>/dev/null | wc -l | tr -d ' ')" >&2
 done
