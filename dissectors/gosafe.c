@@ -10,6 +10,7 @@
  * 3 bytes, lat/lon i32 x 1e6, speed, course, altitude, HDOP), then a
  * CRC-16/XMODEM over version .. last section. */
 #include <stdarg.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,7 +98,8 @@ static bool tok_num(struct tok t, double *v)
     memcpy(b, t.s, t.n);
     b[t.n] = 0;
     *v = strtod(b, &e);
-    return e == b + t.n;
+    /* a number a field can hold: finite, and in range of the int casts made of it */
+    return e == b + t.n && isfinite(*v) && fabs(*v) < 2e9;
 }
 
 static bool is_hex(struct tok t)

@@ -7,6 +7,7 @@
  * bytes BCD, F-padded | command u16be | data | CRC u16be over "$$"..data |
  * 0D 0A. */
 #include <stdarg.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,7 +120,8 @@ static bool tok_num(struct tok t, double *v)
     memcpy(b, t.s, t.n);
     b[t.n] = 0;
     *v = strtod(b, &e);
-    return e == b + t.n;
+    /* a number a field can hold: finite, and in range of the integer casts made of it */
+    return e == b + t.n && isfinite(*v) && fabs(*v) < 2e9;
 }
 
 static bool tok_hex(struct tok t, unsigned long long *v)

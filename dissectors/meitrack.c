@@ -7,6 +7,7 @@
  * The length counts from the first comma through the closing CR LF; the sum
  * covers "$$" through "*" and is sent as two hex digits. */
 #include <stdarg.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,7 +91,8 @@ static bool tok_num(struct tok t, double *v)
     memcpy(b, t.s, t.n);
     b[t.n] = 0;
     *v = strtod(b, &e);
-    return e == b + t.n;
+    /* a number a field can hold: finite, and in range of the int casts made of it */
+    return e == b + t.n && isfinite(*v) && fabs(*v) < 2e9;
 }
 
 static bool tok_hex(struct tok t, unsigned long long *v)

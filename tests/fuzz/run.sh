@@ -23,15 +23,15 @@ for t in build/fuzz/fuzz_*; do
     build/tests/seeds tests/corpus/traccar-vectors.tsv "$name" "$seeds" >/dev/null 2>&1 || true
     regress=$(ls tests/fuzz/regress/"$name"-* 2>/dev/null)
     if [ -n "$regress" ]; then
-        if "$t" $regress >"$work/regress.log" 2>&1; then :; else
+        if "$t" -artifact_prefix="$work/" $regress >"$work/regress.log" 2>&1; then :; else
             fail=$((fail + 1)); echo "fuzz $name: a regression input crashes:"; tail -n 20 "$work/regress.log"; continue
         fi
     fi
-    if "$t" -max_total_time="$secs" -print_final_stats=1 "$work" "$seeds" >"$work/fuzz.log" 2>&1; then
+    if "$t" -max_total_time="$secs" -print_final_stats=1 -artifact_prefix="$work/" "$work" "$seeds" >"$work/fuzz.log" 2>&1; then
         execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work/fuzz.log" | grep -o '[0-9]*$')
         pass=$((pass + 1)); echo "fuzz $name: ${execs:-?} executions in ${secs}s, no crash"
     else
-        fail=$((fail + 1)); echo "fuzz $name: CRASH (input saved by libFuzzer; add it to tests/fuzz/regress/)"
+        fail=$((fail + 1)); echo "fuzz $name: CRASH (the input is in $work/crash-*; add it to tests/fuzz/regress/)"
         grep -m 30 -E 'ERROR|SUMMARY|#[0-9]+ 0x|Test unit written' "$work/fuzz.log"
     fi
 done
