@@ -51,6 +51,7 @@ static size_t normalise(const uint8_t *p, size_t n, uint8_t *out)
         return o;
     }
     if (strcmp(proto, "suntech") == 0) n = strip_tail(p, n, "\r");
+    else if (strcmp(proto, "h02") == 0) while (n && (p[n - 1] == '\r' || p[n - 1] == '\n')) n--;
     else if (strcmp(proto, "queclink") == 0 && n && p[0] == '+' && n > 1 && p[1] >= 'A' && p[1] <= 'Z')
         n = strip_tail(p, n, "$");
     else if (strcmp(proto, "arnavi") == 0 && n && p[0] == '$') n = strip_tail(p, n, "\r\n");
