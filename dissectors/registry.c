@@ -5,45 +5,20 @@
 
 #include "dissect.h"
 
-extern const struct dissector dissector_teltonika;
-extern const struct dissector dissector_gt06;
-extern const struct dissector dissector_queclink;
-extern const struct dissector dissector_h02;
-extern const struct dissector dissector_meitrack;
-extern const struct dissector dissector_ruptela;
-extern const struct dissector dissector_galileosky;
-extern const struct dissector dissector_suntech;
-extern const struct dissector dissector_tk103;
-extern const struct dissector dissector_gps103;
-extern const struct dissector dissector_jt808;
-extern const struct dissector dissector_meiligao;
-extern const struct dissector dissector_navtelecom;
-extern const struct dissector dissector_egts;
-extern const struct dissector dissector_arnavi;
-extern const struct dissector dissector_topflytech;
-extern const struct dissector dissector_gosafe;
+extern const struct dissector dissector_teltonika, dissector_gt06, dissector_queclink, dissector_h02,
+    dissector_meitrack, dissector_ruptela, dissector_galileosky, dissector_wialon, dissector_suntech,
+    dissector_tk103, dissector_gps103, dissector_jt808, dissector_meiligao, dissector_navtelecom,
+    dissector_egts, dissector_arnavi, dissector_topflytech, dissector_calamp, dissector_osmand,
+    dissector_watch, dissector_atrack, dissector_cellocator, dissector_gosafe;
 
 const struct dissector *const trk_dissectors[] = {
-    &dissector_teltonika,
-    &dissector_gt06,
-    &dissector_queclink,
-    &dissector_h02,
-    &dissector_meitrack,
-    &dissector_ruptela,
-    &dissector_galileosky,
-    &dissector_suntech,
-    &dissector_tk103,
-    &dissector_gps103,
-    &dissector_jt808,
-    &dissector_meiligao,
-    &dissector_navtelecom,
-    &dissector_egts,
-    &dissector_arnavi,
-    &dissector_topflytech,
-    &dissector_gosafe,
+    &dissector_teltonika, &dissector_gt06, &dissector_queclink, &dissector_h02, &dissector_meitrack,
+    &dissector_ruptela, &dissector_galileosky, &dissector_wialon, &dissector_suntech, &dissector_tk103,
+    &dissector_gps103, &dissector_jt808, &dissector_meiligao, &dissector_navtelecom, &dissector_egts,
+    &dissector_arnavi, &dissector_topflytech, &dissector_calamp, &dissector_osmand, &dissector_watch,
+    &dissector_atrack, &dissector_cellocator, &dissector_gosafe,
     NULL,
 };
-
 const struct dissector *dissector_find(const char *name)
 {
     for (size_t i = 0; trk_dissectors[i]; i++) {
