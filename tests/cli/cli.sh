@@ -118,8 +118,17 @@ has "$ERR" "not hex"
 expect_rc 1 "$T" decode 414243
 has "$ERR" "cannot recognise the protocol"
 
-# protocols
+# protocols: every one of the CLI contract, with its default port
 expect_rc 0 "$T" protocols
 has "$OUT" "^teltonika *5027 *tcp,udp"
 has "$OUT" "^gt06 *5023 *tcp"
+for p in teltonika gt06 queclink h02 meitrack ruptela galileosky wialon suntech tk103 gps103 jt808 \
+         meiligao navtelecom egts arnavi topflytech calamp osmand watch atrack cellocator gosafe; do
+    has "$OUT" "^$p "
+done
+eq "$(printf '%s\n' "$OUT" | grep -c '^[a-z0-9]* *[0-9]')" 23 "protocols listed"
+# the names the corpus (and Traccar users) use are accepted
+for a in gl200 galileo navis t800x huabao; do
+    expect_rc 0 "$T" decode -P "$a" 00
+done
 done_tests cli

@@ -8,9 +8,9 @@
 # Usage: tests/live/live_lo.sh BUILD_DIR
 #   needs BUILD_DIR/trackdump and BUILD_DIR/tests/trksim; runs as root only
 #   (exit 77 = skipped).  LIVE_CASES selects scenarios (default: all of
-#   "tcp udp ipv6 split rst any midstream"; opt-in: proto-<name> for one protocol
+#   "tcp udp ipv6 split rst any midstream protos"; proto-<name> runs one protocol
 #   of `trksim --list-protocols`, 2 devices on port LIVE_PORT_BASE (default 10000)
-#   + its default port, and protos for all of them); LIVE_KEEP=1 keeps the work directory;
+#   + its default port, and protos all of them); LIVE_KEEP=1 keeps the work directory;
 #   LIVE_VERBOSE=1 lists the passed checks too; LIVE_PORT_TELTONIKA and
 #   LIVE_PORT_GT06 change the ports (default 15027 and 15023).
 # Prints "live: N passed, N failed"; exits 1 when something failed.
@@ -28,7 +28,7 @@ fi
 BUILD=$1
 TD=$BUILD/trackdump
 SIM=$BUILD/tests/trksim
-CASES=${LIVE_CASES:-tcp udp ipv6 split rst any midstream}
+CASES=${LIVE_CASES:-tcp udp ipv6 split rst any midstream protos}
 PT=${LIVE_PORT_TELTONIKA:-15027}
 PG=${LIVE_PORT_GT06:-15023}
 XTD=""     # extra trackdump options of a proto-<name> case
