@@ -3,7 +3,8 @@
 # messages the simulator says it sent (its .manifest): the same count for each
 # (direction, protocol, IMEI, type), all with status ok.  The captures with a
 # deliberate hole or a late start (lost-segment, midstream) are covered by the
-# golden tests instead.
+# golden tests instead.  Every capture also decodes the same with --auto, where
+# each flow's protocol comes from its first bytes instead of the port map.
 set -u
 B=$1
 T="$B/trackdump"
@@ -22,5 +23,10 @@ for cap in captures/*.pcap; do
     if cmp -s "$TMP/got" "$TMP/want"; then ok; else bad "$name: decoded messages differ from the manifest"; diff "$TMP/want" "$TMP/got" | head -8; fi
     n=$(grep -c . "$TMP/out"); nok=$(grep -c '"status":"ok"' "$TMP/out")
     eq "$nok" "$n" "$name: messages with status ok"
+done
+for cap in captures/*.pcap; do
+    "$T" -r "$cap" -j >"$TMP/mapped" 2>/dev/null
+    "$T" -r "$cap" -j --auto >"$TMP/auto" 2>/dev/null
+    if cmp -s "$TMP/mapped" "$TMP/auto"; then ok; else bad "$(basename "$cap"): --auto decodes differently"; fi
 done
 done_tests manifests
