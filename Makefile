@@ -48,7 +48,7 @@ $(BUILD)/%.o: %.c $(wildcard include/*.h) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DTRK_VERSION=\"$(VERSION)\" -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtrackdump.a tests/unit/check.h
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtrackdump.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libtrackdump.a $(LIBS) -lm
 

@@ -6,59 +6,17 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check.h"
-#include "dissect.h"
-#include "framer.h"
+#include "dtest.h"
 
 extern const struct dissector dissector_arnavi;
 static const struct dissector *const D = &dissector_arnavi;
-
-static struct trk_msg msgs[8];
-static size_t nmsgs;
-static struct trk_msg scratch;
-
-static size_t feed_state(struct trk_state *st, const char *hex, size_t step, enum trk_dir dir,
-                         bool whole)
-{
-    static unsigned char buf[8192];
-    size_t n = check_unhex(hex, buf, sizeof buf);
-    struct framer f;
-    framer_init(&f);
-    f.whole_input = whole;
-    nmsgs = 0;
-    if (step == 0) step = n ? n : 1;
-    for (size_t o = 0; o < n; o += step) {
-        size_t k = n - o < step ? n - o : step;
-        framer_begin(&f, buf + o, k);
-        while (framer_next(&f, D, st, dir, &scratch))
-            if (nmsgs < 8) msgs[nmsgs++] = scratch;
-        framer_end(&f);
-    }
-    while (framer_flush(&f, D, st, dir, &scratch))
-        if (nmsgs < 8) msgs[nmsgs++] = scratch;
-    framer_free(&f);
-    return nmsgs;
-}
-
-static size_t feed(const char *hex, size_t step, enum trk_dir dir)
-{
-    struct trk_state st;
-    memset(&st, 0, sizeof st);
-    st.transport = TRK_TCP;
-    return feed_state(&st, hex, step, dir, true);
-}
 
 /* text as hex */
 static const char *hx(const char *s)
 {
     static char out[4096];
-    size_t i = 0;
-    for (; s[i] && 2 * i + 2 < sizeof out; i++) sprintf(out + 2 * i, "%02x", (unsigned char)s[i]);
-    out[2 * i] = 0;
-    return out;
+    return dt_hex((const unsigned char *)s, strlen(s), out, sizeof out);
 }
-
-static const char *F(const struct trk_msg *m, const char *key) { return msg_field_get(m, key); }
 
 static const char *HDR = "ff23f30c45f5c90f0300";
 /* arnavi-011: one data packet */
@@ -68,7 +26,7 @@ static const char *PKG2 = "5b01013c00fd5aaa5a03958b5e42048fd51442050015770097db0
 
 static void test_header(void)
 {
-    CHECK_INT(feed(HDR, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, HDR, 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "login");
@@ -78,23 +36,23 @@ static void test_header(void)
     CHECK_INT(m->want_reply.key, 0x100);
 
     /* v3 header: 8 more bytes (arnavi-015) */
-    CHECK_INT(feed("ff24f30c45f5c90f03000102030405060708", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "ff24f30c45f5c90f03000102030405060708", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_INT(msgs[0].rawlen, 18);
     CHECK_STR(F(&msgs[0], "extra"), "0102030405060708");
 
     /* v1 header: answered by 7B 00 00 7D */
-    CHECK_INT(feed("ff22f30c45f5c90f0300", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "ff22f30c45f5c90f0300", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].want_reply.key, 0);
 
     /* an unknown version byte is not a header: skipped */
-    CHECK_INT(feed("ff30f30c45f5c90f0300", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "ff30f30c45f5c90f0300", 0, TRK_UP), 1);
     CHECK_STR(msgs[0].type, "garbage");
 }
 
 static void test_package(void)
 {
-    CHECK_INT(feed(PKG, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, PKG, 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "position");
@@ -117,7 +75,7 @@ static void test_package(void)
     CHECK_INT(m->want_reply.key, 1);
     CHECK_INT(m->want_reply.count, 1);
 
-    CHECK_INT(feed(PKG2, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, PKG2, 0, TRK_UP), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(F(m, "hdop"), "2.19");
@@ -128,23 +86,23 @@ static void test_package(void)
     CHECK_NEAR(m->rec[0].lon, 37.20855, 1e-5);
 
     /* two packets in one package (arnavi-014) */
-    CHECK_INT(feed("5b01012800a3175f5903513934420447221c42055402781e0900f0c5215b4e0084005c00007c005d0000a300fa3701000029012800a3175f5903513934420447221c42055402781e0900f0c5215b4e0084005c00007c005d0000a300fa37010000295d", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "5b01012800a3175f5903513934420447221c42055402781e0900f0c5215b4e0084005c00007c005d0000a300fa3701000029012800a3175f5903513934420447221c42055402781e0900f0c5215b4e0084005c00007c005d0000a300fa37010000295d", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_INT(msgs[0].nrec, 2);
     CHECK_INT(msgs[0].want_reply.count, 2);
 
     /* text packet (frame corpus arnavi-f05) and binary packet with tags (f07) */
-    CHECK_INT(feed("5b01030700e3f16b50747261636361721b5d", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "5b01030700e3f16b50747261636361721b5d", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_STR(msgs[0].type, "info");
     CHECK_STR(F(&msgs[0], "text"), "traccar");
-    CHECK_INT(feed("5b01061400e3f16b5003298b5e4204cbd514420500191000080400ff021b5d", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "5b01061400e3f16b5003298b5e4204cbd514420500191000080400ff021b5d", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_INT(msgs[0].nrec, 1);
     CHECK_NEAR(msgs[0].rec[0].lat, 55.63590, 1e-4);
 
     /* command result */
-    CHECK_INT(feed("5bfd005d", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "5bfd005d", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_STR(msgs[0].type, "command-reply");
     CHECK_STR(F(&msgs[0], "result"), "0");
@@ -153,7 +111,7 @@ static void test_package(void)
 static void test_text(void)
 {
     /* arnavi-001 with its CRLF */
-    CHECK_INT(feed(hx("$AV,V4,999999,12487,2277,203,65534,0,0,193,65535,65535,65535,65535,1,13,80.0,56.1,200741,5950.6773N,03029.1043E,300.0,360.0,121012,65535,65535,65535,SF*6E\r\n"), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, hx("$AV,V4,999999,12487,2277,203,65534,0,0,193,65535,65535,65535,65535,1,13,80.0,56.1,200741,5950.6773N,03029.1043E,300.0,360.0,121012,65535,65535,65535,SF*6E\r\n"), 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "position");
@@ -173,33 +131,33 @@ static void test_text(void)
     CHECK(!m->want_reply.set);
 
     /* V2 without CRLF (the end of the input ends it), southern / western hemisphere */
-    CHECK_INT(feed(hx("$AV,V2,32768,12487,2277,203,-1,0,0,193,0,0,1,13,200741,5950.6773S,03029.1043W,0.0,0.0,121012,*6E"), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, hx("$AV,V2,32768,12487,2277,203,-1,0,0,193,0,0,1,13,200741,5950.6773S,03029.1043W,0.0,0.0,121012,*6E"), 0, TRK_UP), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_NEAR(m->rec[0].lat, -(59 + 50.6773 / 60), 1e-9);
     CHECK_NEAR(m->rec[0].lon, -(30 + 29.1043 / 60), 1e-9);
 
     /* no fix: the receiver's 1980-01-06 default date (arnavi-004) */
-    CHECK_INT(feed(hx("$AV,V4,85164,20709,1148,418,-1,0,1,192,0,0,0,0,0,0,,,000023,0000.0000N,00000.0000E,0.0,0.0,060180,0,0,32767,*4F"), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, hx("$AV,V4,85164,20709,1148,418,-1,0,1,192,0,0,0,0,0,0,,,000023,0000.0000N,00000.0000E,0.0,0.0,060180,0,0,32767,*4F"), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].rec[0].time_ms / 1000, trk_timegm(1980, 1, 6, 0, 0, 23));
     CHECK(!msgs[0].rec[0].valid);
 
     /* information lines */
-    CHECK_INT(feed(hx("$AV,V6SD,85164,20708,-1,3,6,37,33,*52\r\n"), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, hx("$AV,V6SD,85164,20708,-1,3,6,37,33,*52\r\n"), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_STR(msgs[0].type, "info");
     CHECK_STR(msgs[0].imei, "85164");
     CHECK_INT(msgs[0].nrec, 0);
 
     /* a V2 line without its position fields */
-    CHECK_INT(feed(hx("$AV,V2,32768,12487\r\n"), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, hx("$AV,V2,32768,12487\r\n"), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "no time and position fields in a V2 line");
 }
 
 static void test_server(void)
 {
-    CHECK_INT(feed("7b00017d", 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "7b00017d", 0, TRK_DOWN), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "ack");
@@ -208,26 +166,26 @@ static void test_server(void)
     CHECK_STR(F(m, "sequence"), "1");
 
     /* v2 header answer: sum of the time bytes, then the time */
-    CHECK_INT(feed("7b0400a5010203047d", 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "7b0400a5010203047d", 0, TRK_DOWN), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_MALFORMED);
     CHECK_STR(m->problem, "checksum mismatch: field 0xA5, computed 0x0A");
-    CHECK_INT(feed("7b04000a010203047d7b00027d", 1, TRK_DOWN), 2);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "7b04000a010203047d7b00027d", 1, TRK_DOWN), 2);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_INT(msgs[0].is_reply.key, 0x100);
     CHECK_INT(msgs[1].is_reply.key, 2);
     CHECK_STR(F(&msgs[1], "sequence"), "2");
 
     /* a command, and the short 7B 7D form */
-    CHECK_INT(feed("7b03ff00414243" "7d", 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "7b03ff00414243" "7d", 0, TRK_DOWN), 1);
     CHECK_STR(msgs[0].type, "command");
     CHECK_STR(F(&msgs[0], "data"), "414243");
-    CHECK_INT(feed("7b7d", 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "7b7d", 0, TRK_DOWN), 1);
     CHECK_STR(msgs[0].type, "ack");
     CHECK_INT(msgs[0].status, TRK_OK);
 
     /* a damaged closing byte */
-    CHECK_INT(feed("7b00017e", 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "7b00017e", 0, TRK_DOWN), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "missing 7d at offset 3");
 }
@@ -235,22 +193,22 @@ static void test_server(void)
 static void test_problems(void)
 {
     /* the package ends inside a packet (end of input) */
-    CHECK_INT(feed("5b01012800a3175f5903513934420447221c420554", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "5b01012800a3175f5903513934420447221c420554", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "length field says 40, frame has 11");
 
     /* packet data not a multiple of 5 bytes */
-    CHECK_INT(feed("5b01010600a3175f590351393442aa295d", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "5b01010600a3175f590351393442aa295d", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "tag area of 6 bytes at offset 9 is not a multiple of 5");
 
     /* no closing bracket at the end of the input */
-    CHECK_INT(feed("5b01030700e3f16b50747261636361721b", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "5b01030700e3f16b50747261636361721b", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_CONTAINS(msgs[0].problem, "truncated at offset 17");
 
     /* header packet cut short */
-    CHECK_INT(feed("ff23f30c45", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "ff23f30c45", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
 }
 
@@ -258,10 +216,8 @@ static void test_framing(void)
 {
     char all[2048];
     snprintf(all, sizeof all, "%s%s%s%s", HDR, PKG, hx("$AV,V6SD,85164,20708,-1,3,6,37,33,*52\r\n"), PKG2);
-    struct trk_state st;
-    memset(&st, 0, sizeof st);
-    st.transport = TRK_TCP;
-    CHECK_INT(feed_state(&st, all, 1, TRK_UP, false), 4);
+    struct trk_state st = dt_state(TRK_TCP);
+    CHECK_INT(dt_feed_hex_state(D, &st, DT_STREAM, all, 1, TRK_UP), 4);
     CHECK_STR(msgs[0].type, "login");
     CHECK_INT(msgs[0].rawlen, 10);
     CHECK_STR(msgs[1].type, "position");
@@ -270,14 +226,14 @@ static void test_framing(void)
     CHECK_INT(msgs[2].rawlen, 39);
     CHECK_INT(msgs[3].status, TRK_OK);
     CHECK_NEAR(msgs[3].rec[0].lat, 55.63631, 1e-5);
-    CHECK_INT(feed(all, 0, TRK_UP), 4);
-    CHECK_INT(feed(all, 7, TRK_UP), 4);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, all, 0, TRK_UP), 4);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, all, 7, TRK_UP), 4);
     CHECK_INT(msgs[1].rec[0].time_ms / 1000, 1499404195);
 
     /* garbage before a package */
     char garb[512];
     snprintf(garb, sizeof garb, "001122%s", PKG);
-    CHECK_INT(feed(garb, 0, TRK_UP), 2);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, garb, 0, TRK_UP), 2);
     CHECK_STR(msgs[0].type, "garbage");
     CHECK_CONTAINS(msgs[0].problem, "3 bytes skipped");
     CHECK_INT(msgs[1].status, TRK_OK);

@@ -5,58 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check.h"
-#include "dissect.h"
-#include "framer.h"
+#include "dtest.h"
 
 extern const struct dissector dissector_atrack;
 static const struct dissector *const D = &dissector_atrack;
-
-static struct trk_msg msgs[8];
-static size_t nmsgs;
-static struct trk_msg scratch;
-
-/* Feed bytes through a fresh framer in chunks of `step` bytes (0 = all at once);
- * the messages land in msgs[]. */
-static size_t feed_bytes(struct trk_state *st, const unsigned char *buf, size_t n, size_t step, enum trk_dir dir)
-{
-    struct framer f;
-    framer_init(&f);
-    nmsgs = 0;
-    if (step == 0) step = n ? n : 1;
-    for (size_t o = 0; o < n; o += step) {
-        size_t k = n - o < step ? n - o : step;
-        framer_begin(&f, buf + o, k);
-        while (framer_next(&f, D, st, dir, &scratch))
-            if (nmsgs < 8) msgs[nmsgs++] = scratch;
-        framer_end(&f);
-    }
-    while (framer_flush(&f, D, st, dir, &scratch))
-        if (nmsgs < 8) msgs[nmsgs++] = scratch;
-    framer_free(&f);
-    return nmsgs;
-}
-
-/* text on a fresh TCP session */
-static size_t feed(const char *text, size_t step, enum trk_dir dir)
-{
-    struct trk_state st;
-    memset(&st, 0, sizeof st);
-    st.transport = TRK_TCP;
-    return feed_bytes(&st, (const unsigned char *)text, strlen(text), step, dir);
-}
-
-
-static const char *F(const struct trk_msg *m, const char *key) { return msg_field_get(m, key); }
-
-static size_t feed_hex(const char *hex, size_t step, enum trk_dir dir)
-{
-    static unsigned char b[8192];
-    struct trk_state st;
-    memset(&st, 0, sizeof st);
-    st.transport = TRK_TCP;
-    return feed_bytes(&st, b, check_unhex(hex, b, sizeof b), step, dir);
-}
 
 #define BIN026 "40501e58003301e000014104d8f19682525ecd5d525ee344525ee35effc88815026ab4d70000020000104403de01000b0000000007d007d000"
 #define TXT005 "40502c313132362c3132312c3130343534372c3335383930313034383039313535342c32303138303431323134333531332c32303138303431323134333531342c32303138303431333036303030302c31363432333338392c34383137383730302c3130382c322c362e352c392c302c302c302c302c302c323030302c323030302c0d0a"
@@ -64,7 +16,7 @@ static size_t feed_hex(const char *hex, size_t step, enum trk_dir dir)
 
 static void test_binary(void)
 {
-    CHECK_INT(feed_hex(BIN026, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, BIN026, 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "position");
@@ -80,7 +32,7 @@ static void test_binary(void)
     CHECK_INT(m->want_reply.key, 480);
 
     /* two records with custom data (form %CI%SA%MV%BV%GQ%AT) */
-    CHECK_INT(feed_hex(BIN022, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, BIN022, 0, TRK_UP), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_INT(m->nrec, 2);
@@ -96,13 +48,13 @@ static void test_binary(void)
     char bad[256];
     snprintf(bad, sizeof bad, "%s", BIN026);
     bad[40] = bad[40] == '0' ? '1' : '0';
-    CHECK_INT(feed_hex(bad, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, bad, 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_CONTAINS(msgs[0].problem, "crc mismatch: field 0x1E58, computed 0x");
     CHECK_INT(msgs[0].nrec, 1);
 
     /* photo frame */
-    CHECK_INT(feed_hex("4052" "0000" "000c" "0001" "00014104d8f19682" "ffd8", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, "4052" "0000" "000c" "0001" "00014104d8f19682" "ffd8", 0, TRK_UP), 1);
     CHECK_STR(msgs[0].type, "photo");
     CHECK_INT(msgs[0].status, TRK_MALFORMED);   /* the CRC field is zero */
     CHECK_CONTAINS(msgs[0].problem, "crc mismatch: field 0x0000");
@@ -110,7 +62,7 @@ static void test_binary(void)
 
 static void test_text(void)
 {
-    CHECK_INT(feed_hex(TXT005, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, TXT005, 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "position");
@@ -125,7 +77,7 @@ static void test_text(void)
     /* multi-line text with form and custom values */
     const char *ml = "@P,0000,193,7,357298070426498,1534718280,1534718279,1534739774,-88643875,44210148,270,2,57128,6,1,130,0,0,,2000,2000,\x1a,%CI%GQ,5\r\n"
                      "1534718283,1534718283,1534739774,-88645243,44210145,269,2,57129,6,1,129,0\r\n";
-    CHECK_INT(feed(ml, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, ml, 0, TRK_UP), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_INT(m->nrec, 2);
@@ -135,30 +87,30 @@ static void test_text(void)
     CHECK_STR(F(m, "custom"), "5");
 
     /* one byte short (atrack-004 pattern) */
-    CHECK_INT(feed("@P,3A34,30,41431,353816057242284,1,2\r\n", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, "@P,3A34,30,41431,353816057242284,1,2\r\n", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "length field says 30, frame has 28");
 }
 
 static void test_keepalive_and_replies(void)
 {
-    CHECK_INT(feed_hex("fe0200014104d8f196820001", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, "fe0200014104d8f196820001", 0, TRK_UP), 1);
     CHECK_STR(msgs[0].type, "heartbeat");
     CHECK_STR(msgs[0].imei, "352964052096642");
     CHECK_INT(msgs[0].want_reply.key, 1);
-    CHECK_INT(feed_hex("fe0200014104d8f1968201e0", 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, "fe0200014104d8f1968201e0", 0, TRK_DOWN), 1);
     CHECK_STR(msgs[0].type, "ack");
     CHECK(msgs[0].is_reply.set);
     CHECK_INT(msgs[0].is_reply.key, 480);
 
-    CHECK_INT(feed("$OK\r\n", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, "$OK\r\n", 0, TRK_UP), 1);
     CHECK_STR(msgs[0].type, "command-reply");
     CHECK_STR(F(&msgs[0], "result"), "ok");
-    CHECK_INT(feed("$ERROR=101\r\n", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, "$ERROR=101\r\n", 0, TRK_UP), 1);
     CHECK_STR(F(&msgs[0], "error"), "101");
-    CHECK_INT(feed("$INFO=358683066267395,AX7\r\n", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, "$INFO=358683066267395,AX7\r\n", 0, TRK_UP), 1);
     CHECK_STR(F(&msgs[0], "info"), "358683066267395,AX7");
-    CHECK_INT(feed("AT$INFO=?\r\n", 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, "AT$INFO=?\r\n", 0, TRK_DOWN), 1);
     CHECK_STR(msgs[0].type, "command");
     CHECK_STR(F(&msgs[0], "text"), "AT$INFO=?");
 }
@@ -168,7 +120,7 @@ static void test_framing(void)
     char both[2048];
     snprintf(both, sizeof both, "%s%s%s%s", BIN026, TXT005, "fe0200014104d8f196820001", BIN022);
     for (size_t step = 0; step <= 7; step += 7) {
-        CHECK_INT(feed_hex(both, step, TRK_UP), 4);
+        CHECK_INT(dt_feed_hex(D, DT_STREAM, both, step, TRK_UP), 4);
         CHECK_INT(msgs[0].rawlen, 57);
         CHECK_INT(msgs[0].status, TRK_OK);
         CHECK_INT(msgs[1].rawlen, 132);
@@ -177,13 +129,13 @@ static void test_framing(void)
         CHECK_INT(msgs[3].nrec, 2);
     }
     /* trailing zeros after a frame (atrack-027) */
-    CHECK_INT(feed_hex(BIN026 "000000000000", 0, TRK_UP), 2);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, BIN026 "000000000000", 0, TRK_UP), 2);
     CHECK_STR(msgs[1].type, "garbage");
     CHECK_CONTAINS(msgs[1].problem, "6 bytes skipped");
     /* a text frame whose length is one short, then a binary one */
     char two[1024];
     snprintf(two, sizeof two, "%s%s", "40502c303030302c33302c34313433312c3335333831363035373234323238342c312c320d0a", BIN026);
-    CHECK_INT(feed_hex(two, 1, TRK_UP), 2);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, two, 1, TRK_UP), 2);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_INT(msgs[1].status, TRK_OK);
 

@@ -5,27 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check.h"
-#include "dissect.h"
-#include "framer.h"
+#include "dtest.h"
 
 extern const struct dissector dissector_calamp;
 static const struct dissector *const D = &dissector_calamp;
-
-static struct trk_msg msg;
-
-static struct trk_msg *udp_hex(const char *hex, enum trk_dir dir)
-{
-    static unsigned char b[4096];
-    size_t n = check_unhex(hex, b, sizeof b);
-    struct trk_state st;
-    memset(&st, 0, sizeof st);
-    st.transport = TRK_UDP;
-    framer_decode(D, &st, dir, TRK_UDP, b, n, &msg);
-    return &msg;
-}
-
-static const char *F(const struct trk_msg *m, const char *key) { return msg_field_get(m, key); }
 
 #define EV002 "8308352648068863398f01070102039c5cfc4dcd5cfc4dcd19913f5dcce1291e000033fa0000005801110800019aff9d6f0e13003e0b02000000000000000000"
 #define UD001 "830547643586340101010400105f9c39ba5f9c302eeb36d5bddf39df700000000000000000003400040321ff9f4f0087080200001c30783330304544383946333335303139303030303030343637450d0a"
@@ -34,7 +17,7 @@ static const char *F(const struct trk_msg *m, const char *key) { return msg_fiel
 
 static void test_event(void)
 {
-    struct trk_msg *m = udp_hex(EV002, TRK_UP);
+    struct trk_msg *m = dt_udp_hex(D, EV002, TRK_UP);
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "event");
     CHECK_STR(m->imei, "352648068863398");
@@ -57,27 +40,27 @@ static void test_event(void)
     /* one accumulator cut off */
     char cut[256];
     snprintf(cut, sizeof cut, "%.*s", (int)strlen(EV002) - 8, EV002);
-    m = udp_hex(cut, TRK_UP);
+    m = dt_udp_hex(D, cut, TRK_UP);
     CHECK_INT(m->status, TRK_MALFORMED);
     CHECK_STR(m->problem, "accumulator count says 2 (8 bytes), report has 4");
 
     /* cut inside the position block */
     snprintf(cut, sizeof cut, "%.60s", EV002);
-    m = udp_hex(cut, TRK_UP);
+    m = dt_udp_hex(D, cut, TRK_UP);
     CHECK_INT(m->status, TRK_MALFORMED);
     CHECK_CONTAINS(m->problem, "truncated at offset");
 }
 
 static void test_user_and_mini(void)
 {
-    struct trk_msg *m = udp_hex(UD001, TRK_UP);
+    struct trk_msg *m = dt_udp_hex(D, UD001, TRK_UP);
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "position");
     CHECK_STR(m->imei, "4764358634");
     CHECK_STR(F(m, "user_data"), "0x300ED89F335019000000467E");
     CHECK_NEAR(m->rec[0].lat, -34.8727875, 1e-9);
 
-    m = udp_hex(MINI009, TRK_UP);
+    m = dt_udp_hex(D, MINI009, TRK_UP);
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "event");
     CHECK_INT(m->rec[0].time_ms, 0x560b5a5eLL * 1000);
@@ -85,29 +68,29 @@ static void test_user_and_mini(void)
     CHECK_NEAR(m->rec[0].speed, 5, 1e-9);
     CHECK_NEAR(m->rec[0].course, 240, 1e-9);
 
-    m = udp_hex(ID011, TRK_UP);
+    m = dt_udp_hex(D, ID011, TRK_UP);
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "info");
     CHECK_CONTAINS(F(m, "text"), "VIN=1FMZU72E95ZA70026");
 
-    m = udp_hex("83054764358634010101 0d 0001", TRK_UP);
+    m = dt_udp_hex(D, "83054764358634010101 0d 0001", TRK_UP);
     CHECK_INT(m->status, TRK_UNSUPPORTED);
     CHECK_STR(m->problem, "unsupported message type 13");
 }
 
 static void test_ack(void)
 {
-    struct trk_msg *m = udp_hex("0201039c0200000102 03", TRK_DOWN);
+    struct trk_msg *m = dt_udp_hex(D, "0201039c0200000102 03", TRK_DOWN);
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "ack");
     CHECK(m->is_reply.set);
     CHECK_INT(m->is_reply.key, 924);
     CHECK(m->is_reply.accept);
     CHECK_STR(F(m, "acked_type"), "2");
-    m = udp_hex("0201039c0201000102 03", TRK_DOWN);
+    m = dt_udp_hex(D, "0201039c0201000102 03", TRK_DOWN);
     CHECK(!m->is_reply.accept);
     /* with an options header */
-    m = udp_hex("83054764358634010102010010040000010203", TRK_DOWN);
+    m = dt_udp_hex(D, "83054764358634010102010010040000010203", TRK_DOWN);
     CHECK_STR(m->type, "ack");
     CHECK_STR(m->imei, "4764358634");
     CHECK_INT(m->is_reply.key, 16);

@@ -5,49 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check.h"
 #include "crc.h"
-#include "dissect.h"
-#include "framer.h"
+#include "dtest.h"
 
 extern const struct dissector dissector_cellocator;
 static const struct dissector *const D = &dissector_cellocator;
-
-static struct trk_msg msgs[8];
-static size_t nmsgs;
-static struct trk_msg scratch;
-
-/* Feed bytes through a fresh framer in chunks of `step` bytes (0 = all at once);
- * the messages land in msgs[]. */
-static size_t feed_bytes(struct trk_state *st, const unsigned char *buf, size_t n, size_t step, enum trk_dir dir)
-{
-    struct framer f;
-    framer_init(&f);
-    nmsgs = 0;
-    if (step == 0) step = n ? n : 1;
-    for (size_t o = 0; o < n; o += step) {
-        size_t k = n - o < step ? n - o : step;
-        framer_begin(&f, buf + o, k);
-        while (framer_next(&f, D, st, dir, &scratch))
-            if (nmsgs < 8) msgs[nmsgs++] = scratch;
-        framer_end(&f);
-    }
-    while (framer_flush(&f, D, st, dir, &scratch))
-        if (nmsgs < 8) msgs[nmsgs++] = scratch;
-    framer_free(&f);
-    return nmsgs;
-}
-
-static const char *F(const struct trk_msg *m, const char *key) { return msg_field_get(m, key); }
-
-static size_t feed_hex(const char *hex, size_t step, enum trk_dir dir)
-{
-    static unsigned char b[8192];
-    struct trk_state st;
-    memset(&st, 0, sizeof st);
-    st.transport = TRK_TCP;
-    return feed_bytes(&st, b, check_unhex(hex, b, sizeof b), step, dir);
-}
 
 #define LOC001 "4d4347500003310f004018331424641a1d002000638000002a00b67ff6000000b8a5c7010000402d00040210af1ba9f88fb383fc10080100000000000000190015050ce80714"
 #define LOC003 "4d43475000856308000004b2de1f04009e00200100000000696cf7ab002f1a00000000000000325c000402069bfde70857e22502f41c000036000000df0b0932100b09dc0719"
@@ -61,13 +23,12 @@ static const char *ack_hex(unsigned num)
     unsigned char b[28] = { 'M', 'C', 'G', 'P', 4, 0x03, 0x31, 0x0F, 0x00 };
     b[15] = (unsigned char)num;
     b[27] = sum8(b + 4, 23);
-    for (int i = 0; i < 28; i++) sprintf(out + 2 * i, "%02x", b[i]);
-    return out;
+    return dt_hex(b, sizeof b, out, sizeof out);
 }
 
 static void test_location(void)
 {
-    CHECK_INT(feed_hex(LOC001, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, LOC001, 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "position");
@@ -83,13 +44,13 @@ static void test_location(void)
     CHECK(m->want_reply.set);
     CHECK_INT(m->want_reply.key, 51);
 
-    CHECK_INT(feed_hex(LOC003, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, LOC003, 0, TRK_UP), 1);
     m = &msgs[0];
     CHECK_NEAR(m->rec[0].speed, 54 * 0.036, 1e-9);
     CHECK_NEAR(m->rec[0].course, 3.039 * 180 / 3.14159265358979323846, 1e-6);
 
     /* the MCPG variant: degrees x 1e7, checksum not checked */
-    CHECK_INT(feed_hex(ALT006, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, ALT006, 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_STR(F(&msgs[0], "signature"), "MCPG");
     CHECK_NEAR(msgs[0].rec[0].lat, 36.6843393, 1e-6);
@@ -98,7 +59,7 @@ static void test_location(void)
     char bad[256];
     snprintf(bad, sizeof bad, "%s", LOC001);
     bad[strlen(bad) - 1] = '5';
-    CHECK_INT(feed_hex(bad, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, bad, 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "checksum mismatch: field 0x15, computed 0x14");
     CHECK_INT(msgs[0].nrec, 1);
@@ -106,7 +67,7 @@ static void test_location(void)
 
 static void test_modular(void)
 {
-    CHECK_INT(feed_hex(MOD004, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, MOD004, 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "position");
@@ -121,7 +82,7 @@ static void test_modular(void)
 
 static void test_ack(void)
 {
-    CHECK_INT(feed_hex(ack_hex(51), 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, ack_hex(51), 0, TRK_DOWN), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "ack");
@@ -135,28 +96,28 @@ static void test_framing(void)
     char all[2048];
     snprintf(all, sizeof all, "%s%s%s", LOC001, MOD004, LOC003);
     for (size_t step = 0; step <= 1; step++) {
-        CHECK_INT(feed_hex(all, step, TRK_UP), 3);
+        CHECK_INT(dt_feed_hex(D, DT_STREAM, all, step, TRK_UP), 3);
         CHECK_INT(msgs[0].rawlen, 70);
         CHECK_INT(msgs[1].rawlen, 219);
         CHECK_INT(msgs[2].rawlen, 70);
         CHECK_INT(msgs[2].status, TRK_OK);
     }
     snprintf(all, sizeof all, "0102%s", LOC001);
-    CHECK_INT(feed_hex(all, 0, TRK_UP), 2);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, all, 0, TRK_UP), 2);
     CHECK_STR(msgs[0].type, "garbage");
     CHECK_CONTAINS(msgs[0].problem, "2 bytes skipped");
     CHECK_STR(msgs[1].type, "position");
 
     /* an unknown type: cut at the next signature */
     snprintf(all, sizeof all, "4d43475063010000000165%s", LOC001);
-    CHECK_INT(feed_hex(all, 0, TRK_UP), 2);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, all, 0, TRK_UP), 2);
     CHECK_INT(msgs[0].status, TRK_UNSUPPORTED);
     CHECK_STR(msgs[0].problem, "unsupported message type 99");
     CHECK_INT(msgs[1].status, TRK_OK);
 
     /* truncated at the end of the stream */
     snprintf(all, sizeof all, "%.60s", LOC001);
-    CHECK_INT(feed_hex(all, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, all, 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
 
     struct trk_state st;

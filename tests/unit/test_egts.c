@@ -7,41 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check.h"
 #include "crc.h"
-#include "dissect.h"
-#include "framer.h"
+#include "dtest.h"
 
 extern const struct dissector dissector_egts;
 static const struct dissector *const D = &dissector_egts;
-
-static struct trk_msg msgs[8];
-static size_t nmsgs;
-static struct trk_msg scratch;
-
-static size_t feed(const char *hex, size_t step, enum trk_dir dir)
-{
-    static unsigned char buf[8192];
-    size_t n = check_unhex(hex, buf, sizeof buf);
-    struct trk_state st;
-    struct framer f;
-    memset(&st, 0, sizeof st);
-    st.transport = TRK_TCP;
-    framer_init(&f);
-    nmsgs = 0;
-    if (step == 0) step = n ? n : 1;
-    for (size_t o = 0; o < n; o += step) {
-        size_t k = n - o < step ? n - o : step;
-        framer_begin(&f, buf + o, k);
-        while (framer_next(&f, D, &st, dir, &scratch))
-            if (nmsgs < 8) msgs[nmsgs++] = scratch;
-        framer_end(&f);
-    }
-    while (framer_flush(&f, D, &st, dir, &scratch))
-        if (nmsgs < 8) msgs[nmsgs++] = scratch;
-    framer_free(&f);
-    return nmsgs;
-}
 
 /* a packet as hex: PT, PID, SFRD hex; `hcs_delta`/`crc_delta` spoil the checks */
 static const char *mk(unsigned pt, unsigned pid, const char *sfrd_hex, int hcs_delta, int crc_delta)
@@ -62,11 +32,8 @@ static const char *mk(unsigned pt, unsigned pid, const char *sfrd_hex, int hcs_d
         b[n++] = (unsigned char)c;
         b[n++] = (unsigned char)(c >> 8);
     }
-    for (size_t i = 0; i < n; i++) sprintf(out + 2 * i, "%02x", b[i]);
-    return out;
+    return dt_hex(b, n, out, sizeof out);
 }
-
-static const char *F(const struct trk_msg *m, const char *key) { return msg_field_get(m, key); }
 
 /* record: RL 0x0022 (34), RN 1, RFL 0x04 (TM), TM, SST 2, RST 2, then
  * POS_DATA (SRT 16, SRL 0x18 = 24): NTM, LAT, LONG, FLG 0xE3 (valid, south,
@@ -79,7 +46,7 @@ static const char *F(const struct trk_msg *m, const char *key) { return msg_fiel
 
 static void test_position(void)
 {
-    CHECK_INT(feed(mk(1, 0x1234, POS_RECORD, 0, 0), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, mk(1, 0x1234, POS_RECORD, 0, 0), 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->problem, "");
@@ -102,7 +69,7 @@ static void test_position(void)
     CHECK_INT(m->want_reply.count, 1);
 
     /* corpus egts-015, asserted by Traccar: 2018-03-21 05:38:19, 51.67569, 55.59189 */
-    CHECK_INT(feed("0100020b0025003a5701c91a003a5701cd6e68490202101700cbb4740f7617fd924364104f116a0000000000010300001ec2", 1, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, "0100020b0025003a5701c91a003a5701cd6e68490202101700cbb4740f7617fd924364104f116a0000000000010300001ec2", 1, TRK_UP), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_INT(m->rec[0].time_ms, 1521610699000LL);
@@ -114,7 +81,7 @@ static void test_position(void)
 static void test_auth_and_replies(void)
 {
     /* corpus egts-008: TERM_IDENTITY with an IMEI; the identity is the TID */
-    CHECK_INT(feed("0100000b002400a0d601f01900030081030000000101011600030000004238363434393530333436343333373600014cdc", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, "0100000b002400a0d601f01900030081030000000101011600030000004238363434393530333436343333373600014cdc", 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "login");
@@ -124,11 +91,11 @@ static void test_auth_and_replies(void)
     CHECK_INT(m->want_reply.key, 0xD6A0);
 
     /* corpus egts-007: TID 865905 */
-    CHECK_INT(feed("0100010b002200c06401f21700c1640171360d00010101140071360d000238363539303500000000000000000047fc", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, "0100010b002200c06401f21700c1640171360d00010101140071360d000238363539303500000000000000000047fc", 0, TRK_UP), 1);
     CHECK_STR(msgs[0].imei, "865905");
 
     /* corpus egts-006: PT_RESPONSE for PID 0x0100 with one RECORD_RESPONSE */
-    CHECK_INT(feed("0100000b00100091030072000100060000000002020003009203000009", 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, "0100000b00100091030072000100060000000002020003009203000009", 0, TRK_DOWN), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "ack");
@@ -139,25 +106,25 @@ static void test_auth_and_replies(void)
     CHECK_STR(F(m, "confirmed_record"), "914");
 
     /* a rejected packet: PR 1 */
-    CHECK_INT(feed(mk(0, 7, "341201", 0, 0), 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, mk(0, 7, "341201", 0, 0), 0, TRK_DOWN), 1);
     CHECK(!msgs[0].is_reply.accept);
     CHECK_INT(msgs[0].is_reply.key, 0x1234);
 
     /* RESULT_CODE after authentication (AUTH service, SRT 9, RCD 0) */
-    CHECK_INT(feed(mk(1, 8, "0400" "0500" "00" "01" "01" "090100" "00", 0, 0), 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, mk(1, 8, "0400" "0500" "00" "01" "01" "090100" "00", 0, 0), 0, TRK_DOWN), 1);
     CHECK_STR(msgs[0].type, "ack");
     CHECK_STR(F(&msgs[0], "result_code"), "0");
 }
 
 static void test_checks(void)
 {
-    CHECK_INT(feed(mk(1, 1, POS_RECORD, 0, 1), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, mk(1, 1, POS_RECORD, 0, 1), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_CONTAINS(msgs[0].problem, "data crc mismatch: field 0x");
     CHECK_INT(msgs[0].nrec, 1);
 
     /* a damaged header CRC: the framer cannot trust the header and skips it */
-    CHECK_INT(feed(mk(1, 1, POS_RECORD, 1, 0), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, mk(1, 1, POS_RECORD, 1, 0), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].type, "garbage");
 
@@ -165,20 +132,19 @@ static void test_checks(void)
     {
         unsigned char b[256];
         size_t n = check_unhex(mk(1, 1, POS_RECORD, 1, 0), b, sizeof b);
-        struct trk_state st;
-        memset(&st, 0, sizeof st);
-        framer_decode(D, &st, TRK_UP, TRK_TCP, b, n, &scratch);
+        struct trk_state st = dt_state(TRK_TCP);
+        dt_decode(D, &scratch, &st, TRK_UP, TRK_TCP, b, n);
         CHECK_INT(scratch.status, TRK_MALFORMED);
         CHECK_CONTAINS(scratch.problem, "header crc mismatch");
     }
 
     /* a subrecord longer than its record */
-    CHECK_INT(feed(mk(1, 1, "0600" "0100" "00" "02" "02" "10" "1800" "000000", 0, 0), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, mk(1, 1, "0600" "0100" "00" "02" "02" "10" "1800" "000000", 0, 0), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_CONTAINS(msgs[0].problem, "truncated");
 
     /* an unknown packet type */
-    CHECK_INT(feed(mk(5, 1, "00", 0, 0), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, mk(5, 1, "00", 0, 0), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_UNSUPPORTED);
     CHECK_STR(msgs[0].problem, "unsupported packet type 5");
 
@@ -186,7 +152,7 @@ static void test_checks(void)
     char cut[512];
     snprintf(cut, sizeof cut, "%s", mk(1, 1, POS_RECORD, 0, 0));
     cut[strlen(cut) - 10] = 0;
-    CHECK_INT(feed(cut, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, cut, 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
 }
 
@@ -198,7 +164,7 @@ static void test_framing(void)
     snprintf(all, sizeof all, "0102ff%s0100000b000300704300db0500006c270100000b0003007143009d0600003c7e", a);
     static const size_t steps[] = {0, 1, 3, 7, 64};
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-        CHECK_INT(feed(all, steps[i], TRK_UP), 4);
+        CHECK_INT(dt_feed_hex(D, DT_STREAM, all, steps[i], TRK_UP), 4);
         CHECK_STR(msgs[0].type, "garbage");
         CHECK_CONTAINS(msgs[0].problem, "3 bytes skipped");
         CHECK_STR(msgs[1].type, "position");

@@ -6,48 +6,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check.h"
 #include "crc.h"
-#include "dissect.h"
-#include "framer.h"
+#include "dtest.h"
 
 extern const struct dissector dissector_galileosky;
 static const struct dissector *const D = &dissector_galileosky;
-
-static struct trk_msg msgs[8];
-static size_t nmsgs;
-static struct trk_msg scratch;
-
-static size_t feed_state(struct trk_state *st, const char *hex, size_t step, enum trk_dir dir,
-                         bool whole)
-{
-    static unsigned char buf[8192];
-    size_t n = check_unhex(hex, buf, sizeof buf);
-    struct framer f;
-    framer_init(&f);
-    f.whole_input = whole;
-    nmsgs = 0;
-    if (step == 0) step = n ? n : 1;
-    for (size_t o = 0; o < n; o += step) {
-        size_t k = n - o < step ? n - o : step;
-        framer_begin(&f, buf + o, k);
-        while (framer_next(&f, D, st, dir, &scratch))
-            if (nmsgs < 8) msgs[nmsgs++] = scratch;
-        framer_end(&f);
-    }
-    while (framer_flush(&f, D, st, dir, &scratch))
-        if (nmsgs < 8) msgs[nmsgs++] = scratch;
-    framer_free(&f);
-    return nmsgs;
-}
-
-static size_t feed(const char *hex, size_t step, enum trk_dir dir)
-{
-    struct trk_state st;
-    memset(&st, 0, sizeof st);
-    st.transport = TRK_TCP;
-    return feed_state(&st, hex, step, dir, true);
-}
 
 /* header byte + u16le length (| flags) + tags + CRC-16/MODBUS u16le, as hex */
 static const char *mkpacket(unsigned hdr, unsigned flags, const char *tags_hex)
@@ -63,11 +26,8 @@ static const char *mkpacket(unsigned hdr, unsigned flags, const char *tags_hex)
     uint16_t crc = crc16_modbus(b, n);
     b[n++] = (unsigned char)crc;
     b[n++] = (unsigned char)(crc >> 8);
-    for (size_t i = 0; i < n; i++) sprintf(out + 2 * i, "%02x", b[i]);
-    return out;
+    return dt_hex(b, n, out, sizeof out);
 }
-
-static const char *F(const struct trk_msg *m, const char *key) { return msg_field_get(m, key); }
 
 /* galileo-008: head pack (IMEI, device id), archive bit set */
 static const char *HEAD = "011380033836383230343030313534393038370432008590";
@@ -83,7 +43,7 @@ static const char *MAIN1 =
 
 static void test_head_and_main(void)
 {
-    CHECK_INT(feed(HEAD, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, HEAD, 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "login");
@@ -94,7 +54,7 @@ static void test_head_and_main(void)
     CHECK_INT(m->want_reply.key, 0x9085);
     CHECK_INT(m->nrec, 0);
 
-    CHECK_INT(feed(MAIN1, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, MAIN1, 0, TRK_UP), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "position");
@@ -118,7 +78,7 @@ static void test_head_and_main(void)
     CHECK_INT(m->want_reply.key, 0x6089);
 
     /* galileo-013: nine records, extended tags 0xFE, speed 5 km/h in the second */
-    CHECK_INT(feed("01ba83106c022016427763300694c274028f8251043300000000345c05351840002a41086842da0e43194600004700000000500000d4915b0000fe300021004d03000022000b0000002300230000002400a8ffffff25000700000026000c0000002700230000002800a8ffffff106b0220fb417763300551c27402ba8251043332000000345d05352740012a41786842da0e43194600004700000000500000d4895b0000fe300021004d03000022000b0000002300230000002400a8ffffff25000700000026000c0000002700230000002800a8ffffff106a0220fa41776330054cc27402bf825104333b005f02345d05352740012a417e6842da0e43194600004700000000500000d4895b0000fe300021004d03000022000b0000002300230000002400a8ffffff25000700000026000c0000002700230000002800a8ffffff10690220eb4177633006ffc17402ff8051043300000000343905351840012a419f6842da0e43194600004700000000500000d4515b0000fe300021004d03000022000b0000002300230000002400a8ffffff25000700000026000b0000002700230000002800acffffff10680220af4177633006ffc17402ff8051043300000000343905351840092a413e6a42db0e43194600004700000000500101d4515b0000fe300021004d03000022000b0000002300230000002400a8ffffff25000700000026000b0000002700230000002800aaffffff10670220ac4177633006ffc17402ff8051043300000000343905351840092a41dd6942db0e43194601004701000200501269d4515b0000fe300021004d03000022000b0000002300230000002400a8ffffff25000700000026000b0000002700230000002800aaffffff106602208e417763300603c27402fc8051043337000000343905351840092a41826d42da0e431946010047000b050750a56cd4515b0000fe300021004d03000022000b0000002300230000002400a8ffffff25000700000026000b0000002700230000002800adffffff106502208b4177633005fec17402f38051043362008c01343905352640092a416e6d42da0e431946010047080a160750d96cd44c5b0000fe300021004d03000022000b0000002300230000002400a8ffffff25000700000026000b0000002700230000002800adffffff106402208241776330060cc174021480510433c6002301343505351840092a41966d42da0e4319460100470a000a0550c26cd4235b0000fe300021004d03000022000b0000002300230000002400aaffffff25000700000026000b0000002700230000002800adffffff6121", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "01ba83106c022016427763300694c274028f8251043300000000345c05351840002a41086842da0e43194600004700000000500000d4915b0000fe300021004d03000022000b0000002300230000002400a8ffffff25000700000026000c0000002700230000002800a8ffffff106b0220fb417763300551c27402ba8251043332000000345d05352740012a41786842da0e43194600004700000000500000d4895b0000fe300021004d03000022000b0000002300230000002400a8ffffff25000700000026000c0000002700230000002800a8ffffff106a0220fa41776330054cc27402bf825104333b005f02345d05352740012a417e6842da0e43194600004700000000500000d4895b0000fe300021004d03000022000b0000002300230000002400a8ffffff25000700000026000c0000002700230000002800a8ffffff10690220eb4177633006ffc17402ff8051043300000000343905351840012a419f6842da0e43194600004700000000500000d4515b0000fe300021004d03000022000b0000002300230000002400a8ffffff25000700000026000b0000002700230000002800acffffff10680220af4177633006ffc17402ff8051043300000000343905351840092a413e6a42db0e43194600004700000000500101d4515b0000fe300021004d03000022000b0000002300230000002400a8ffffff25000700000026000b0000002700230000002800aaffffff10670220ac4177633006ffc17402ff8051043300000000343905351840092a41dd6942db0e43194601004701000200501269d4515b0000fe300021004d03000022000b0000002300230000002400a8ffffff25000700000026000b0000002700230000002800aaffffff106602208e417763300603c27402fc8051043337000000343905351840092a41826d42da0e431946010047000b050750a56cd4515b0000fe300021004d03000022000b0000002300230000002400a8ffffff25000700000026000b0000002700230000002800adffffff106502208b4177633005fec17402f38051043362008c01343905352640092a416e6d42da0e431946010047080a160750d96cd44c5b0000fe300021004d03000022000b0000002300230000002400a8ffffff25000700000026000b0000002700230000002800adffffff106402208241776330060cc174021480510433c6002301343505351840092a41966d42da0e4319460100470a000a0550c26cd4235b0000fe300021004d03000022000b0000002300230000002400aaffffff25000700000026000b0000002700230000002800adffffff6121", 0, TRK_UP), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_INT(m->nrec, 9);
@@ -131,7 +91,7 @@ static void test_head_and_main(void)
 static void test_commands_and_others(void)
 {
     /* galileo-006: command reply */
-    CHECK_INT(feed("012a0003383633353931303233353137333732046600e000000000e1104f555428332e2e3029203d2031313130bb29", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "012a0003383633353931303233353137333732046600e000000000e1104f555428332e2e3029203d2031313130bb29", 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "command-reply");
@@ -140,7 +100,7 @@ static void test_commands_and_others(void)
     CHECK_STR(F(m, "text"), "OUT(3..0) = 1110");
 
     /* a command from the server in the same packet format */
-    CHECK_INT(feed(mkpacket(0x01, 0, "03 383633353931303233353137333732 04 6600 e0 07000000 e1 06 4f5554203d31"), 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, mkpacket(0x01, 0, "03 383633353931303233353137333732 04 6600 e0 07000000 e1 06 4f5554203d31"), 0, TRK_DOWN), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "command");
@@ -148,7 +108,7 @@ static void test_commands_and_others(void)
     CHECK_STR(F(m, "text"), "OUT =1");
 
     /* the server's confirmation echoes the CRC */
-    CHECK_INT(feed("028960", 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "028960", 0, TRK_DOWN), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "ack");
@@ -157,23 +117,23 @@ static void test_commands_and_others(void)
     CHECK_STR(F(m, "crc"), "0x6089");
 
     /* photo and compressed packets */
-    CHECK_INT(feed(mkpacket(0x07, 0, "00 ffd8ffe0 0102"), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, mkpacket(0x07, 0, "00 ffd8ffe0 0102"), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_STR(msgs[0].type, "photo");
     CHECK_STR(F(&msgs[0], "photo_bytes"), "6");
     CHECK_STR(F(&msgs[0], "part"), "0");
     CHECK_INT(msgs[0].want_reply.key >> 16, 7);
-    CHECK_INT(feed(mkpacket(0x07, 0, "03"), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, mkpacket(0x07, 0, "03"), 0, TRK_UP), 1);
     CHECK_STR(F(&msgs[0], "last_part"), "true");
-    CHECK_INT(feed("07d4ba", 0, TRK_DOWN), 1);      /* photo confirmation */
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "07d4ba", 0, TRK_DOWN), 1);      /* photo confirmation */
     CHECK_STR(msgs[0].type, "ack");
     CHECK_INT(msgs[0].is_reply.key, 0x7bad4);
-    CHECK_INT(feed(mkpacket(0x08, 0, "0102030405"), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, mkpacket(0x08, 0, "0102030405"), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_UNSUPPORTED);
     CHECK_STR(msgs[0].problem, "unsupported compressed packet (0x08)");
 
     /* galileo-014: Iridium SBD with a tag payload */
-    CHECK_INT(feed("01004e01001c0747ea59333030323334303639363034353930000012000063c85e6903000b0321a8f846aba50000000202001e205f5ec863300c4643fdfdbbe6c8fb330000000034e7013505d400000000", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "01004e01001c0747ea59333030323334303639363034353930000012000063c85e6903000b0321a8f846aba50000000202001e205f5ec863300c4643fdfdbbe6c8fb330000000034e7013505d400000000", 0, TRK_UP), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "position");
@@ -189,24 +149,24 @@ static void test_commands_and_others(void)
 static void test_problems(void)
 {
     /* bad CRC */
-    CHECK_INT(feed("011380033836383230343030313534393038370432008591", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "011380033836383230343030313534393038370432008591", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "crc mismatch: field 0x9185, computed 0x9085");
     CHECK_STR(msgs[0].imei, "868204001549087");
 
     /* an unknown tag of unknown size: the rest is not walkable */
-    CHECK_INT(feed(mkpacket(0x01, 0, "03 383638323034303031353439303837 04 3200 1f 00 10 0100"), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, mkpacket(0x01, 0, "03 383638323034303031353439303837 04 3200 1f 00 10 0100"), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_UNSUPPORTED);
     CHECK_STR(msgs[0].problem, "unknown tag 0x1F at offset 22; crc ok");
     CHECK_STR(msgs[0].imei, "868204001549087");
 
     /* 0x5B has no fixed size: the rest is not walkable either */
-    CHECK_INT(feed(mkpacket(0x01, 0, "04 3200 5b 0102030405060708"), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, mkpacket(0x01, 0, "04 3200 5b 0102030405060708"), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_UNSUPPORTED);
     CHECK_STR(msgs[0].problem, "unknown tag 0x5B at offset 6; crc ok");
 
     /* known tags without special meaning are IO elements of the record */
-    CHECK_INT(feed(mkpacket(0x01, 0, "20 00e1f505 30 05 40420f00 80841e00 48 3412 d5 07"), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, mkpacket(0x01, 0, "20 00e1f505 30 05 40420f00 80841e00 48 3412 d5 07"), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_INT(msgs[0].nrec, 1);
     CHECK_INT(msgs[0].rec[0].time_ms, 100000000LL * 1000);
@@ -219,17 +179,17 @@ static void test_problems(void)
     CHECK_INT(msgs[0].io[1].len, 1);
 
     /* a tag whose value runs past the tag area */
-    CHECK_INT(feed(mkpacket(0x01, 0, "04 3200 03 313233"), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, mkpacket(0x01, 0, "04 3200 03 313233"), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_CONTAINS(msgs[0].problem, "truncated at offset");
 
     /* the end of the input cuts a packet: length problem */
-    CHECK_INT(feed("011380033836383230343030", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "011380033836383230343030", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "length field says 19, frame has 7");
 
     /* a confirmation with a byte too many at the end of the input */
-    CHECK_INT(feed("02896000", 0, TRK_DOWN), 2);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "02896000", 0, TRK_DOWN), 2);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_INT(msgs[1].status, TRK_MALFORMED);
 }
@@ -238,29 +198,27 @@ static void test_framing(void)
 {
     char all[4096];
     snprintf(all, sizeof all, "%s%s%s", HEAD, MAIN1, HEAD);
-    struct trk_state st;
-    memset(&st, 0, sizeof st);
-    st.transport = TRK_TCP;
-    CHECK_INT(feed_state(&st, all, 1, TRK_UP, false), 3);
+    struct trk_state st = dt_state(TRK_TCP);
+    CHECK_INT(dt_feed_hex_state(D, &st, DT_STREAM, all, 1, TRK_UP), 3);
     CHECK_STR(msgs[0].type, "login");
     CHECK_INT(msgs[0].rawlen, 24);
     CHECK_STR(msgs[1].type, "position");
     CHECK_INT(msgs[1].rawlen, 285);
     CHECK_INT(msgs[1].status, TRK_OK);
     CHECK_INT(msgs[2].status, TRK_OK);
-    CHECK_INT(feed(all, 0, TRK_UP), 3);
-    CHECK_INT(feed(all, 13, TRK_UP), 3);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, all, 0, TRK_UP), 3);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, all, 13, TRK_UP), 3);
     CHECK_NEAR(msgs[1].rec[0].lat, 24.709763, 1e-9);
 
     /* confirmations back to back */
-    CHECK_INT(feed("028590028960", 1, TRK_DOWN), 2);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "028590028960", 1, TRK_DOWN), 2);
     CHECK_INT(msgs[0].is_reply.key, 0x9085);
     CHECK_INT(msgs[1].is_reply.key, 0x6089);
 
     /* garbage before a packet */
     char garb[256];
     snprintf(garb, sizeof garb, "ffee%s", HEAD);
-    CHECK_INT(feed(garb, 0, TRK_UP), 2);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, garb, 0, TRK_UP), 2);
     CHECK_STR(msgs[0].type, "garbage");
     CHECK_CONTAINS(msgs[0].problem, "2 bytes skipped");
     CHECK_STR(msgs[1].imei, "868204001549087");

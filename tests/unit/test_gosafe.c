@@ -6,51 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check.h"
-#include "dissect.h"
-#include "framer.h"
+#include "dtest.h"
 
 extern const struct dissector dissector_gosafe;
 static const struct dissector *const D = &dissector_gosafe;
-
-static struct trk_msg msgs[8];
-static size_t nmsgs;
-static struct trk_msg scratch;
-
-static size_t feed_bytes(const unsigned char *buf, size_t n, size_t step, enum trk_dir dir)
-{
-    struct trk_state st;
-    struct framer f;
-    memset(&st, 0, sizeof st);
-    st.transport = TRK_TCP;
-    framer_init(&f);
-    nmsgs = 0;
-    if (step == 0) step = n ? n : 1;
-    for (size_t o = 0; o < n; o += step) {
-        size_t k = n - o < step ? n - o : step;
-        framer_begin(&f, buf + o, k);
-        while (framer_next(&f, D, &st, dir, &scratch))
-            if (nmsgs < 8) msgs[nmsgs++] = scratch;
-        framer_end(&f);
-    }
-    while (framer_flush(&f, D, &st, dir, &scratch))
-        if (nmsgs < 8) msgs[nmsgs++] = scratch;
-    framer_free(&f);
-    return nmsgs;
-}
-
-static size_t feed_text(const char *s, size_t step, enum trk_dir dir)
-{
-    return feed_bytes((const unsigned char *)s, strlen(s), step, dir);
-}
-
-static size_t feed(const char *hex, size_t step, enum trk_dir dir)
-{
-    static unsigned char buf[8192];
-    return feed_bytes(buf, check_unhex(hex, buf, sizeof buf), step, dir);
-}
-
-static const char *F(const struct trk_msg *m, const char *key) { return msg_field_get(m, key); }
 
 /* gosafe-001 as the corpus has it (escapes undone) and as it travels */
 static const char *const BIN_PLAIN = "f80601013fb82203661b2ee46249007a13003f45feefeeb401db1bbe00000000060e00d602018904036412080c010111e121003100410051010807000000000000004655f8";
@@ -60,7 +19,7 @@ static const char *const TWO_RECORDS = "*GS06,353218073585128,181255300523,,SYS:
 
 static void test_text(void)
 {
-    CHECK_INT(feed_text(TWO_RECORDS, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, TWO_RECORDS, 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "position");
@@ -84,7 +43,7 @@ static void test_text(void)
     CHECK(!m->want_reply.set);
 
     /* temperature sensors (gosafe-004) */
-    CHECK_INT(feed_text("*GS06,356449068350122,013519070819,,SYS:G6S;V3.37;V1.1.8,GPS:A;12;N23.169866;E113.450728;0;255;54;0.79,COT:18779;,ADC:12.66;0.58,DTT:4084;E1;0;0;0;1,IWD:0;1;ad031652643fff28;23.2;1;1;86031652504fff28;24.3;2;1;e603165252a5ff28;24.2;3;1;bb0416557da6ff28;24.0#", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, "*GS06,356449068350122,013519070819,,SYS:G6S;V3.37;V1.1.8,GPS:A;12;N23.169866;E113.450728;0;255;54;0.79,COT:18779;,ADC:12.66;0.58,DTT:4084;E1;0;0;0;1,IWD:0;1;ad031652643fff28;23.2;1;1;86031652504fff28;24.3;2;1;e603165252a5ff28;24.2;3;1;bb0416557da6ff28;24.0#", 0, TRK_UP), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(F(m, "temp0"), "23.2");
@@ -94,14 +53,14 @@ static void test_text(void)
     CHECK_NEAR(m->rec[0].alt, 54, 1e-9);
 
     /* event code, southern hemisphere (gosafe-006) */
-    CHECK_INT(feed_text("*GS06,359568052580548,091946150719,1C,SYS:G3C;V1.40;V1.0.4,GPS:A;5;S25.750200;E28.204858;0;0;1337;1.68,COT:,ADC:13.12;4.06,DTT:4004;C6;0;0;10000000;0$091948150719,,SYS:G3C;V1.40;V1.0.4,GPS:A;5;S25.750200;E28.204858;0;0;1337;1.68,COT:,ADC:12.96;4.06,DTT:4004;C6;0;0;0;1#", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, "*GS06,359568052580548,091946150719,1C,SYS:G3C;V1.40;V1.0.4,GPS:A;5;S25.750200;E28.204858;0;0;1337;1.68,COT:,ADC:13.12;4.06,DTT:4004;C6;0;0;10000000;0$091948150719,,SYS:G3C;V1.40;V1.0.4,GPS:A;5;S25.750200;E28.204858;0;0;1337;1.68,COT:,ADC:12.96;4.06,DTT:4004;C6;0;0;0;1#", 0, TRK_UP), 1);
     m = &msgs[0];
     CHECK_STR(F(m, "event"), "28");
     CHECK_NEAR(m->rec[0].lat, -25.750200, 1e-9);
     CHECK_INT(m->nrec, 2);
 
     /* western longitude, no fix, GSM cell (gosafe-014) */
-    CHECK_INT(feed_text("*GS26,356449061046586,082522030117,,SYS:G737IC;V1.13;V1.0.5,GPS:V;5;N42.594136;W70.723832;0;0;8;2.06,GSM:;;310;260;C76D;9F1D;-85,ADC:3.86,DTT:3918C;;0;0;0;1,#", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, "*GS26,356449061046586,082522030117,,SYS:G737IC;V1.13;V1.0.5,GPS:V;5;N42.594136;W70.723832;0;0;8;2.06,GSM:;;310;260;C76D;9F1D;-85,ADC:3.86,DTT:3918C;;0;0;0;1,#", 0, TRK_UP), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_NEAR(m->rec[0].lon, -70.723832, 1e-9);
@@ -111,7 +70,7 @@ static void test_text(void)
     CHECK_STR(F(m, "cell_id"), "40733");
 
     /* records without a time (gosafe-015 style) */
-    CHECK_INT(feed_text("*GS56,357330051092344,123918301116,10,GPS:L;9;N47.582920;W122.238720;0;0;102;0.99$000000000000,86,GPS:A;6;N47.582912;W122.238840;0;0;88;2.20#", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, "*GS56,357330051092344,123918301116,10,GPS:L;9;N47.582920;W122.238720;0;0;102;0.99$000000000000,86,GPS:A;6;N47.582912;W122.238840;0;0;88;2.20#", 0, TRK_UP), 1);
     m = &msgs[0];
     CHECK_INT(m->nrec, 2);
     CHECK(m->rec[0].has & TRK_R_TIME);
@@ -122,14 +81,14 @@ static void test_text(void)
 static void test_text_other(void)
 {
     /* a command result (gosafe-002) */
-    CHECK_INT(feed_text("*GS06,357330050846344,RST#", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, "*GS06,357330050846344,RST#", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_STR(msgs[0].type, "command-reply");
     CHECK_STR(F(&msgs[0], "result"), "RST");
     CHECK_INT(msgs[0].nrec, 0);
 
     /* the old layout (gosafe-022 with its '#') */
-    CHECK_INT(feed_text("*GS02,358696043774648,GPS:230040;A;S1.166829;E36.934287;0;0;170116,STT:20;0,MGR:32755204,ADC:0;11.2;1;28.3;2;4.1,GFS:0;0#", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, "*GS02,358696043774648,GPS:230040;A;S1.166829;E36.934287;0;0;170116,STT:20;0,MGR:32755204,ADC:0;11.2;1;28.3;2;4.1,GFS:0;0#", 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "position");
@@ -139,30 +98,29 @@ static void test_text_other(void)
     CHECK(m->rec[0].valid);
     CHECK_STR(F(m, "odometer"), "32755204");
     /* without it, at the end of a capture: incomplete; decoded alone: accepted */
-    CHECK_INT(feed_text("*GS02,358696043774648,GPS:230040;A;S1.166829;E36.934287;0;0;170116", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, "*GS02,358696043774648,GPS:230040;A;S1.166829;E36.934287;0;0;170116", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_CONTAINS(msgs[0].problem, "incomplete at end of stream");
-    struct trk_state st;
-    memset(&st, 0, sizeof st);
     const char *nohash = "*GS02,358696043774648,GPS:230040;A;S1.166829;E36.934287;0;0;170116";
-    framer_decode(D, &st, TRK_UP, TRK_TCP, (const uint8_t *)nohash, strlen(nohash), &scratch);
+    struct trk_state st = dt_state(TRK_TCP);
+    dt_decode(D, &scratch, &st, TRK_UP, TRK_TCP, nohash, strlen(nohash));
     CHECK_INT(scratch.status, TRK_OK);
     CHECK_INT(scratch.nrec, 1);
 
     /* the identifier alone */
-    CHECK_INT(feed_text("*GS16,351535058709775#", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, "*GS16,351535058709775#", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_STR(msgs[0].type, "heartbeat");
     CHECK_STR(msgs[0].imei, "351535058709775");
 
     /* the server's answer */
-    CHECK_INT(feed_text("1234", 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, "1234", 0, TRK_DOWN), 1);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_STR(msgs[0].type, "ack");
     CHECK(msgs[0].is_reply.set);
 
     /* a bad header */
-    CHECK_INT(feed_text("*XY06,1#", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, "*XY06,1#", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "bad header: expected *GS");
 }
@@ -170,7 +128,7 @@ static void test_text_other(void)
 static void test_binary(void)
 {
     /* as the corpus has it, escapes undone */
-    CHECK_INT(feed(BIN_PLAIN, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, BIN_PLAIN, 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "position");
@@ -186,7 +144,7 @@ static void test_binary(void)
     CHECK_STR(F(m, "section3"), "0189");
 
     /* as it travels: 1B 00 for 1B */
-    CHECK_INT(feed(BIN_WIRE, 1, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, BIN_WIRE, 1, TRK_UP), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_INT(m->rawlen, 71);
@@ -199,12 +157,12 @@ static void test_binary(void)
     snprintf(bad, sizeof bad, "%s", BIN_WIRE);
     char *crc = bad + strlen(bad) - 6;
     crc[3] = '6';                                  /* 4655 -> 4656 */
-    CHECK_INT(feed(bad, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, bad, 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "crc mismatch: field 0x4656, computed 0x4655");
 
     /* too short to hold the header */
-    CHECK_INT(feed("f8 06 01 02 f8", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, "f8 06 01 02 f8", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_CONTAINS(msgs[0].problem, "truncated");
 }
@@ -213,14 +171,14 @@ static void test_framing(void)
 {
     char both[2048];
     snprintf(both, sizeof both, "%s%s", TWO_RECORDS, "*GS16,351535058709775#");
-    CHECK_INT(feed_text(both, 1, TRK_UP), 2);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, both, 1, TRK_UP), 2);
     CHECK_STR(msgs[0].type, "position");
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_INT(msgs[0].rawlen, strlen(TWO_RECORDS));
     CHECK_STR(msgs[1].type, "heartbeat");
 
     /* a text message without its '#', the next one right behind */
-    CHECK_INT(feed_text("*GS16,351535058709775*GS16,351535058709776#", 0, TRK_UP), 2);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, "*GS16,351535058709775*GS16,351535058709776#", 0, TRK_UP), 2);
     CHECK_INT(msgs[0].rawlen, 21);
     CHECK_STR(msgs[0].imei, "351535058709775");
     CHECK_STR(msgs[1].imei, "351535058709776");
@@ -232,13 +190,13 @@ static void test_framing(void)
     o += snprintf(mix + o, sizeof mix - (size_t)o, "2e2e2e");
     for (const char *q = t; *q; q++) o += snprintf(mix + o, sizeof mix - (size_t)o, "%02x", (unsigned char)*q);
     snprintf(mix + o, sizeof mix - (size_t)o, "%s", BIN_WIRE);
-    CHECK_INT(feed(mix, 0, TRK_UP), 3);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, mix, 0, TRK_UP), 3);
     CHECK_STR(msgs[0].type, "garbage");
     CHECK_CONTAINS(msgs[0].problem, "3 bytes skipped");
     CHECK_STR(msgs[1].type, "heartbeat");
     CHECK_STR(msgs[2].type, "position");
     CHECK_INT(msgs[2].status, TRK_OK);
-    CHECK_INT(feed(mix, 1, TRK_UP), 3);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, mix, 1, TRK_UP), 3);
     CHECK_INT(msgs[2].status, TRK_OK);
 
     /* frame() directly */
@@ -276,10 +234,7 @@ static void test_probe(void)
 
 static void test_udp(void)
 {
-    struct trk_state st;
-    memset(&st, 0, sizeof st);
-    st.transport = TRK_UDP;
-    framer_decode(D, &st, TRK_UP, TRK_UDP, (const uint8_t *)TWO_RECORDS, strlen(TWO_RECORDS), &scratch);
+    dt_udp_text(D, TWO_RECORDS, TRK_UP);
     CHECK_INT(scratch.status, TRK_OK);
     CHECK_INT(scratch.nrec, 2);
 }

@@ -7,72 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check.h"
-#include "dissect.h"
-#include "framer.h"
+#include "dtest.h"
 
 extern const struct dissector dissector_gps103;
 static const struct dissector *const D = &dissector_gps103;
-
-static struct trk_msg msgs[8];
-static size_t nmsgs;
-static struct trk_msg scratch;
-static unsigned char raws[8][4096];
-
-static void keep(void)
-{
-    if (nmsgs >= 8) return;
-    msgs[nmsgs] = scratch;
-    size_t k = scratch.rawlen < sizeof raws[0] ? scratch.rawlen : sizeof raws[0];
-    if (scratch.raw) memcpy(raws[nmsgs], scratch.raw, k);
-    msgs[nmsgs].raw = raws[nmsgs];
-    msgs[nmsgs].rawlen = k;
-    nmsgs++;
-}
-
-/* Feed bytes through a fresh framer in chunks of `step` bytes (0 = all at
- * once) as one whole TCP stream; the messages land in msgs[]. */
-static size_t feed_bytes(const unsigned char *buf, size_t n, size_t step, enum trk_dir dir)
-{
-    struct trk_state st;
-    struct framer f;
-    memset(&st, 0, sizeof st);
-    st.transport = TRK_TCP;
-    framer_init(&f);
-    nmsgs = 0;
-    if (step == 0) step = n ? n : 1;
-    for (size_t o = 0; o < n; o += step) {
-        size_t k = n - o < step ? n - o : step;
-        framer_begin(&f, buf + o, k);
-        while (framer_next(&f, D, &st, dir, &scratch)) keep();
-        framer_end(&f);
-    }
-    while (framer_flush(&f, D, &st, dir, &scratch)) keep();
-    framer_free(&f);
-    return nmsgs;
-}
-
-static size_t feed(const char *text, size_t step, enum trk_dir dir)
-{
-    return feed_bytes((const unsigned char *)text, strlen(text), step, dir);
-}
-
-/* one UDP datagram */
-static struct trk_msg *udp(const char *text, enum trk_dir dir)
-{
-    struct trk_state st;
-    memset(&st, 0, sizeof st);
-    st.transport = TRK_UDP;
-    framer_decode(D, &st, dir, TRK_UDP, (const uint8_t *)text, strlen(text), &scratch);
-    return &scratch;
-}
-
-static int probe_text(const char *s, unsigned tr) { return D->probe((const uint8_t *)s, strlen(s), tr); }
-
-static bool raw_is(const struct trk_msg *m, const char *text)
-{
-    return m->rawlen == strlen(text) && memcmp(m->raw, text, m->rawlen) == 0;
-}
 
 #define R043 "imei:359710045559474,tracker,151030080103,,F,000101.000,A,5443.3834,N,02512.9071,E,0.00,0;"
 #define R044 "imei:359710049092324,tracker,151027025958,,F,235957.000,A,2429.5156,N,04424.5828,E,0.01,27.91,,0,0,,,;"
@@ -83,7 +21,7 @@ static void test_position(void)
 {
     static const size_t steps[] = {0, 1, 6};
     for (size_t s = 0; s < 3; s++) {
-        CHECK_INT(feed(R043, steps[s], TRK_UP), 1);
+        CHECK_INT(dt_feed_text(D, DT_STREAM, R043, steps[s], TRK_UP), 1);
         struct trk_msg *m = &msgs[0];
         CHECK_INT(m->status, TRK_OK);
         CHECK_STR(m->type, "position");
@@ -95,36 +33,36 @@ static void test_position(void)
         CHECK_NEAR(m->rec[0].lon, 25.21512, 1e-5);
         CHECK(m->rec[0].valid);
         CHECK_STR(msg_field_get(m, "tz_offset_h"), "8");
-        CHECK(raw_is(m, R043));
+        CHECK(dt_raw_is(m, R043));
     }
     /* local 02:59:58 on the 27th, UTC 23:59:57: the fix is on the 26th */
-    feed(R044, 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, R044, 0, TRK_UP);
     CHECK_INT(msgs[0].rec[0].time_ms, 1445903997000LL);
     CHECK_STR(msg_field_get(&msgs[0], "tz_offset_h"), "3");
     /* speed in knots */
-    feed(R045, 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, R045, 0, TRK_UP);
     CHECK_INT(msgs[0].rec[0].time_ms, 1445908531000LL);
     CHECK_NEAR(msgs[0].rec[0].speed, 0.49 * 1.852, 1e-9);
     CHECK_NEAR(msgs[0].rec[0].course, 113.3, 1e-9);
     CHECK_STR(msg_field_get(&msgs[0], "fuel1"), "0.0%");
     /* date with separators, south and east */
-    feed("imei:359710040656622,tracker,13/02/27 23:40,,F,125952.000,A,3450.9430,S,13828.6753,E,0.00,0;", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "imei:359710040656622,tracker,13/02/27 23:40,,F,125952.000,A,3450.9430,S,13828.6753,E,0.00,0;", 0, TRK_UP);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_NEAR(msgs[0].rec[0].lat, -(34 + 50.9430 / 60), 1e-6);
     CHECK_INT(msgs[0].rec[0].time_ms, 1361969992000LL);   /* 2013-02-27 12:59:52 UTC */
     /* hemisphere before the value */
-    feed("imei:353552045403597,tracker,150420050648,53.0,F,0.0,A,N,5306.64155,E,00700.77848,0.0,,1.0,;", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "imei:353552045403597,tracker,150420050648,53.0,F,0.0,A,N,5306.64155,E,00700.77848,0.0,,1.0,;", 0, TRK_UP);
     CHECK_NEAR(msgs[0].rec[0].lat, 53 + 6.64155 / 60, 1e-6);
     CHECK_NEAR(msgs[0].rec[0].lon, 7 + 0.77848 / 60, 1e-6);
     /* the alternative form with decimal degrees */
-    feed("imei:861359038609986,Equipo 1,---,------,----,214734,241018,26,1,-33.42317,-70.61930,067,229,0674,1.00,08,0,1,---,*", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "imei:861359038609986,Equipo 1,---,------,----,214734,241018,26,1,-33.42317,-70.61930,067,229,0674,1.00,08,0,1,---,*", 0, TRK_UP);
     CHECK_STR(msgs[0].type, "position");
     CHECK_NEAR(msgs[0].rec[0].lat, -33.42317, 1e-9);
     CHECK_INT(msgs[0].rec[0].time_ms, 1540417654000LL);
     CHECK_INT(msgs[0].rec[0].sats, 8);
     CHECK_STR(msg_field_get(&msgs[0], "name"), "Equipo 1");
     /* a heartbeat run into the report */
-    feed("359769031878322imei:359769031878322,tracker,1602160718,2,F,221811.000,A,1655.2193,S,14546.6722,E,0.00,,;", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "359769031878322imei:359769031878322,tracker,1602160718,2,F,221811.000,A,1655.2193,S,14546.6722,E,0.00,,;", 0, TRK_UP);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_STR(msgs[0].imei, "359769031878322");
     CHECK_INT(msgs[0].nrec, 1);
@@ -132,88 +70,88 @@ static void test_position(void)
 
 static void test_session(void)
 {
-    feed(LOGON, 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, LOGON, 0, TRK_UP);
     CHECK_STR(msgs[0].type, "login");
     CHECK_STR(msgs[0].imei, "359586015829802");
     CHECK(msgs[0].want_reply.set);
     CHECK_INT(msgs[0].want_reply.key, 1);
-    feed("359586015829802;", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "359586015829802;", 0, TRK_UP);
     CHECK_STR(msgs[0].type, "heartbeat");
     CHECK_STR(msgs[0].imei, "359586015829802");
     CHECK_INT(msgs[0].want_reply.key, 2);
     for (size_t step = 0; step < 2; step++) {
-        CHECK_INT(feed("LOADON", step, TRK_DOWN), 2);
+        CHECK_INT(dt_feed_text(D, DT_STREAM, "LOADON", step, TRK_DOWN), 2);
         CHECK_STR(msgs[0].type, "ack");
         CHECK_INT(msgs[0].is_reply.key, 1);
         CHECK(msgs[0].is_reply.accept);
         CHECK_STR(msgs[1].type, "ack");
         CHECK_INT(msgs[1].is_reply.key, 2);
     }
-    feed("**,imei:359586015829802,E;", 0, TRK_DOWN);
+    dt_feed_text(D, DT_STREAM, "**,imei:359586015829802,E;", 0, TRK_DOWN);
     CHECK_STR(msgs[0].type, "command");
     CHECK_STR(msgs[0].imei, "359586015829802");
     CHECK_STR(msg_field_get(&msgs[0], "command"), "E");
     /* logon, heartbeat and a report in one chunk, and byte by byte */
     for (size_t step = 0; step < 2; step++) {
-        CHECK_INT(feed(LOGON "359586015829802;" R043 "\r\n" R044, step, TRK_UP), 4);
+        CHECK_INT(dt_feed_text(D, DT_STREAM, LOGON "359586015829802;" R043 "\r\n" R044, step, TRK_UP), 4);
         CHECK_STR(msgs[0].type, "login");
         CHECK_STR(msgs[1].type, "heartbeat");
-        CHECK(raw_is(&msgs[2], step ? R043 : R043 "\r\n"));   /* line ends go with a frame when here */
+        CHECK(dt_raw_is(&msgs[2], step ? R043 : R043 "\r\n"));   /* line ends go with a frame when here */
         CHECK_INT(msgs[3].rec[0].time_ms, 1445903997000LL);
     }
 }
 
 static void test_other(void)
 {
-    feed("imei:359586015829802,help me,0809231429,13554900601,F,062947.294,A,2234.4026,N,11354.3277,E,0.00,;", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "imei:359586015829802,help me,0809231429,13554900601,F,062947.294,A,2234.4026,N,11354.3277,E,0.00,;", 0, TRK_UP);
     CHECK_STR(msgs[0].type, "alarm");
     CHECK_STR(msg_field_get(&msgs[0], "alarm"), "sos");
     CHECK_STR(msg_field_get(&msgs[0], "phone"), "13554900601");
     CHECK_INT(msgs[0].nrec, 1);
-    feed("imei:864895030279986,ac alarm,180404174252,,L,,,296a,,51f7,,,", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "imei:864895030279986,ac alarm,180404174252,,L,,,296a,,51f7,,,", 0, TRK_UP);
     CHECK_STR(msgs[0].type, "alarm");
     CHECK_STR(msg_field_get(&msgs[0], "lac"), "296a");
     CHECK_STR(msg_field_get(&msgs[0], "cid"), "51f7");
     CHECK_INT(msgs[0].nrec, 0);
-    feed("imei:863070016871385,tracker,0000000119,,L,,,0FB6,,CB5D,,,", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "imei:863070016871385,tracker,0000000119,,L,,,0FB6,,CB5D,,,", 0, TRK_UP);
     CHECK_STR(msgs[0].type, "lbs");
-    feed("imei:359710049090138,OBD,160629022949,51442,0.00,15.88,5632,122,40.39%,95,0.00%,2101,13.80,,,,;", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "imei:359710049090138,OBD,160629022949,51442,0.00,15.88,5632,122,40.39%,95,0.00%,2101,13.80,,,,;", 0, TRK_UP);
     CHECK_STR(msgs[0].type, "obd");
     CHECK_INT(msgs[0].status, TRK_OK);
-    feed("imei:864180036029895,acc on,180508145653,,F,065645.000,A,4729.1497,N,01904.2342,E,0.00,0,,1,,0.00%,,;", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "imei:864180036029895,acc on,180508145653,,F,065645.000,A,4729.1497,N,01904.2342,E,0.00,0,,1,,0.00%,,;", 0, TRK_UP);
     CHECK_STR(msgs[0].type, "event");
     CHECK_STR(msg_field_get(&msgs[0], "ignition"), "on");
-    feed("imei:864180034124375,vr,0c00fa011ea05a03;", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "imei:864180034124375,vr,0c00fa011ea05a03;", 0, TRK_UP);
     CHECK_STR(msgs[0].type, "photo");
     CHECK_STR(msg_field_get(&msgs[0], "photo_bytes"), "8");
-    feed("imei:868683026321020,T:+11,181217080050,,F,080047.000,A,3227.3057,N,11649.4754,W,0.00,0,,0,0,0.00%,,+11;", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "imei:868683026321020,T:+11,181217080050,,F,080047.000,A,3227.3057,N,11649.4754,W,0.00,0,,0,0,0.00%,,+11;", 0, TRK_UP);
     CHECK_STR(msg_field_get(&msgs[0], "temp"), "+11");
     /* not this protocol's grammar */
-    feed("hello;", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "hello;", 0, TRK_UP);
     CHECK_INT(msgs[0].status, TRK_UNSUPPORTED);
     CHECK_STR(msgs[0].problem, "unsupported message: no imei: prefix");
-    feed("##,foo;", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "##,foo;", 0, TRK_UP);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "framing: logon without imei:");
     /* a stream that ends without a terminator */
-    feed("imei:359710045559474,tracker", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "imei:359710045559474,tracker", 0, TRK_UP);
     CHECK_CONTAINS(msgs[0].problem, "incomplete at end of stream");
     /* UDP datagram */
-    struct trk_msg *u = udp(R043, TRK_UP);
+    struct trk_msg *u = dt_udp_text(D, R043, TRK_UP);
     CHECK_INT(u->status, TRK_OK);
     CHECK_INT(u->nrec, 1);
 }
 
 static void test_probe(void)
 {
-    CHECK(probe_text(LOGON, TRK_TCP) >= 80);
-    CHECK(probe_text(R043, TRK_TCP) >= 70);
-    CHECK(probe_text("359586015829802;", TRK_TCP) >= 50);
-    CHECK(probe_text("12345;", TRK_TCP) < 50);
-    CHECK(probe_text("imei:abc", TRK_TCP) < 50);
-    CHECK(probe_text("#L#2.0;42001300083;;CE45", TRK_TCP) < 50);
-    CHECK(probe_text("ST300STT;100850000;01;010", TRK_TCP) < 50);
-    CHECK_INT(probe_text("", TRK_TCP), 0);
+    CHECK(dt_probe_text(D, LOGON, TRK_TCP) >= 80);
+    CHECK(dt_probe_text(D, R043, TRK_TCP) >= 70);
+    CHECK(dt_probe_text(D, "359586015829802;", TRK_TCP) >= 50);
+    CHECK(dt_probe_text(D, "12345;", TRK_TCP) < 50);
+    CHECK(dt_probe_text(D, "imei:abc", TRK_TCP) < 50);
+    CHECK(dt_probe_text(D, "#L#2.0;42001300083;;CE45", TRK_TCP) < 50);
+    CHECK(dt_probe_text(D, "ST300STT;100850000;01;010", TRK_TCP) < 50);
+    CHECK_INT(dt_probe_text(D, "", TRK_TCP), 0);
 }
 
 int main(void)

@@ -6,86 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check.h"
-#include "dissect.h"
-#include "framer.h"
+#include "dtest.h"
 
 extern const struct dissector dissector_h02;
 static const struct dissector *const D = &dissector_h02;
-
-static struct trk_msg msgs[8];
-static size_t nmsgs;
-static struct trk_msg scratch;
-static unsigned char raws[8][4096];
-
-static void keep(void)
-{
-    if (nmsgs >= 8) return;
-    msgs[nmsgs] = scratch;
-    size_t k = scratch.rawlen < sizeof raws[0] ? scratch.rawlen : sizeof raws[0];
-    if (scratch.raw) memcpy(raws[nmsgs], scratch.raw, k);
-    msgs[nmsgs].raw = raws[nmsgs];
-    msgs[nmsgs].rawlen = k;
-    nmsgs++;
-}
-
-/* Feed bytes through a fresh framer in chunks of `step` bytes (0 = all at
- * once) as one whole TCP stream; the messages land in msgs[]. */
-static size_t feed_bytes(const unsigned char *buf, size_t n, size_t step, enum trk_dir dir)
-{
-    struct trk_state st;
-    struct framer f;
-    memset(&st, 0, sizeof st);
-    st.transport = TRK_TCP;
-    framer_init(&f);
-    nmsgs = 0;
-    if (step == 0) step = n ? n : 1;
-    for (size_t o = 0; o < n; o += step) {
-        size_t k = n - o < step ? n - o : step;
-        framer_begin(&f, buf + o, k);
-        while (framer_next(&f, D, &st, dir, &scratch)) keep();
-        framer_end(&f);
-    }
-    while (framer_flush(&f, D, &st, dir, &scratch)) keep();
-    framer_free(&f);
-    return nmsgs;
-}
-
-static size_t feed(const char *text, size_t step, enum trk_dir dir)
-{
-    return feed_bytes((const unsigned char *)text, strlen(text), step, dir);
-}
-
-static size_t feed_hex(const char *hex, size_t step, enum trk_dir dir)
-{
-    static unsigned char buf[8192];
-    size_t n = check_unhex(hex, buf, sizeof buf);
-    return feed_bytes(buf, n, step, dir);
-}
-
-/* one UDP datagram */
-static struct trk_msg *udp(const char *text, enum trk_dir dir)
-{
-    struct trk_state st;
-    memset(&st, 0, sizeof st);
-    st.transport = TRK_UDP;
-    framer_decode(D, &st, dir, TRK_UDP, (const uint8_t *)text, strlen(text), &scratch);
-    return &scratch;
-}
-
-static int probe_text(const char *s, unsigned tr) { return D->probe((const uint8_t *)s, strlen(s), tr); }
-
-static int probe_hex(const char *hex)
-{
-    static unsigned char buf[4096];
-    size_t n = check_unhex(hex, buf, sizeof buf);
-    return D->probe(buf, n, TRK_TCP);
-}
-
-static bool raw_is(const struct trk_msg *m, const char *text)
-{
-    return m->rawlen == strlen(text) && memcmp(m->raw, text, m->rawlen) == 0;
-}
 
 #define V1_050 "*HQ,4210051415,V1,164549,A,0956.3869,N,08406.7068,W,000.00,000,221215,FFFFFBFF,712,01,0,0,6#"
 #define BIN_078 "24410600082621532131081504419390060740418306000000fffffbfdff0015060000002c02dc0c000000001f"
@@ -95,7 +19,7 @@ static void test_v1(void)
 {
     static const size_t steps[] = {0, 1, 5};
     for (size_t s = 0; s < 3; s++) {
-        CHECK_INT(feed(V1_050, steps[s], TRK_UP), 1);
+        CHECK_INT(dt_feed_text(D, DT_STREAM, V1_050, steps[s], TRK_UP), 1);
         struct trk_msg *m = &msgs[0];
         CHECK_INT(m->status, TRK_OK);
         CHECK_STR(m->type, "position");
@@ -109,7 +33,7 @@ static void test_v1(void)
         CHECK_STR(msg_field_get(m, "status"), "4294966271");
         CHECK_STR(msg_field_get(m, "mcc"), "712");
         CHECK_STR(msg_field_get(m, "cid"), "0");
-        CHECK(raw_is(m, V1_050));
+        CHECK(dt_raw_is(m, V1_050));
         CHECK(!m->want_reply.set);
     }
 }
@@ -117,89 +41,89 @@ static void test_v1(void)
 static void test_variants(void)
 {
     /* -dd-mm.mmmm coordinates, speed in knots */
-    feed("*HQ,1451316409,V1,030149,A,-23-29.0095,S,-46-51.5852,W,2.4,065,070315,FFFFFFFF#", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "*HQ,1451316409,V1,030149,A,-23-29.0095,S,-46-51.5852,W,2.4,065,070315,FFFFFFFF#", 0, TRK_UP);
     CHECK_INT(msgs[0].rec[0].time_ms, 1425697309000LL);
     CHECK_NEAR(msgs[0].rec[0].lat, -23.48349, 1e-5);
     CHECK_NEAR(msgs[0].rec[0].lon, -46.85975, 1e-5);
     CHECK_NEAR(msgs[0].rec[0].speed, 2.4 * 1.852, 1e-9);
     CHECK_NEAR(msgs[0].rec[0].course, 65, 1e-9);
     /* empty validity: not valid */
-    feed("*HQ,355488020119695,V1,050418,,2827.61232,N,07703.84822,E,0.00,0,031015,FFFEFBFF#", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "*HQ,355488020119695,V1,050418,,2827.61232,N,07703.84822,E,0.00,0,031015,FFFEFBFF#", 0, TRK_UP);
     CHECK(!msgs[0].rec[0].valid);
     CHECK_NEAR(msgs[0].rec[0].lat, 28.46021, 1e-5);
     CHECK_INT(msgs[0].rec[0].time_ms, 1443848658000LL);
     /* 8 digits without a dot, leading blanks in the speed */
-    feed("*HQ,5905101893,V1,105759,A,37573392,S,145037022,E,  3.0,173,280122,FF7FFBFF,,,9059e2c,8232,4#", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "*HQ,5905101893,V1,105759,A,37573392,S,145037022,E,  3.0,173,280122,FF7FFBFF,,,9059e2c,8232,4#", 0, TRK_UP);
     CHECK_NEAR(msgs[0].rec[0].lat, -(37 + 57.3392 / 60), 1e-6);
     CHECK_NEAR(msgs[0].rec[0].lon, 145 + 3.7022 / 60, 1e-6);
     CHECK_NEAR(msgs[0].rec[0].speed, 3.0 * 1.852, 1e-9);
     /* dddmm with 0 degrees */
-    feed("*HQ,9001000002,V8,213945,A,3542.2043,N,38.6508,W,0.00,170,221025,FBFFF9FF,0,0,0,0,22,31,126,0#", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "*HQ,9001000002,V8,213945,A,3542.2043,N,38.6508,W,0.00,170,221025,FBFFF9FF,0,0,0,0,22,31,126,0#", 0, TRK_UP);
     CHECK_NEAR(msgs[0].rec[0].lon, -0.64418, 1e-5);
     /* lower-case maker, no time: a fix without a time */
-    feed("*hq,356327080425330,VP1,A,2702.7245,S,15251.9311,E,0.48,0.0000,080917#", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "*hq,356327080425330,VP1,A,2702.7245,S,15251.9311,E,0.48,0.0000,080917#", 0, TRK_UP);
     CHECK_STR(msgs[0].type, "position");
     CHECK(!(msgs[0].rec[0].has & TRK_R_TIME));
     CHECK_NEAR(msgs[0].rec[0].lat, -27.045408, 1e-5);
     /* empty ID */
-    feed("*HQ,,V1,173212,A,2225.78879,S,02829.19021,E,0.00,0,290418,FFFFFBFF#", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "*HQ,,V1,173212,A,2225.78879,S,02829.19021,E,0.00,0,290418,FFFFFBFF#", 0, TRK_UP);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_STR(msgs[0].imei, "");
     /* empty coordinates: no record, still ok */
-    feed("*HQ,353505510948929,V1,,V,,N,,E,0.00,0,,FFFFF7FF,f0,a,11a0,c0c6#", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "*HQ,353505510948929,V1,,V,,N,,E,0.00,0,,FFFFF7FF,f0,a,11a0,c0c6#", 0, TRK_UP);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_INT(msgs[0].nrec, 0);
     CHECK_STR(msgs[0].type, "status");
     /* a command acknowledgement with its position */
-    feed("*TH,2020916012,V4,S20,DONE,130305,050316,A,2212.8745,N,11346.6574,E,14.28,028,220902,F7FFFBFF#", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "*TH,2020916012,V4,S20,DONE,130305,050316,A,2212.8745,N,11346.6574,E,14.28,028,220902,F7FFFBFF#", 0, TRK_UP);
     CHECK_STR(msgs[0].type, "command-reply");
     CHECK_STR(msg_field_get(&msgs[0], "command"), "S20");
     CHECK_INT(msgs[0].nrec, 1);
     CHECK_INT(msgs[0].rec[0].time_ms, 1032670996000LL);
     /* the status word in negative logic: bit 1 clear is SOS */
-    feed("*HQ,1,V1,164549,A,0956.3869,N,08406.7068,W,000.00,000,221215,FFFFFFFD#", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "*HQ,1,V1,164549,A,0956.3869,N,08406.7068,W,000.00,000,221215,FFFFFFFD#", 0, TRK_UP);
     CHECK_STR(msg_field_get(&msgs[0], "alarm"), "sos");
 }
 
 static void test_other_ascii(void)
 {
-    feed("*HQ,135790246811220,HTBT,100#", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "*HQ,135790246811220,HTBT,100#", 0, TRK_UP);
     CHECK_STR(msgs[0].type, "heartbeat");
     CHECK_STR(msgs[0].imei, "135790246811220");
     CHECK_STR(msg_field_get(&msgs[0], "battery"), "100");
-    feed("*HQ,4109179024,NBR,103732,722,310,0,2,8106,32010,23,8101,22007,25,100217,FFFFFBFF,5#", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "*HQ,4109179024,NBR,103732,722,310,0,2,8106,32010,23,8101,22007,25,100217,FFFFFBFF,5#", 0, TRK_UP);
     CHECK_STR(msgs[0].type, "lbs");
     CHECK_STR(msg_field_get(&msgs[0], "mcc"), "722");
     CHECK_STR(msg_field_get(&msgs[0], "cells"), "8106/32010/23;8101/22007/25");
     CHECK_STR(msg_field_get(&msgs[0], "time"), "2017-02-10 10:37:32");
     CHECK_STR(msg_field_get(&msgs[0], "battery"), "5");
-    feed("*HQ,1600068860,LINK,112137,20,8,67,0,0,081116,FFFFFBFF#", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "*HQ,1600068860,LINK,112137,20,8,67,0,0,081116,FFFFFBFF#", 0, TRK_UP);
     CHECK_STR(msgs[0].type, "status");
     CHECK_STR(msg_field_get(&msgs[0], "sats"), "8");
     CHECK_STR(msg_field_get(&msgs[0], "battery"), "67");
-    feed("*HQ,5226073533,SMS,VOLT:12.9V\nUT:30,30,300#", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "*HQ,5226073533,SMS,VOLT:12.9V\nUT:30,30,300#", 0, TRK_UP);
     CHECK_STR(msgs[0].type, "command-reply");
     CHECK_STR(msg_field_get(&msgs[0], "text"), "VOLT:12.9V\nUT:30,30,300");
-    feed("*HQ,4109198974,#", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "*HQ,4109198974,#", 0, TRK_UP);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_STR(msgs[0].imei, "4109198974");
     /* unknown command: well-formed, not understood */
-    feed("*HQ,4109198974,ZZ9,1,2#", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "*HQ,4109198974,ZZ9,1,2#", 0, TRK_UP);
     CHECK_INT(msgs[0].status, TRK_UNSUPPORTED);
     CHECK_STR(msgs[0].problem, "unsupported message type ZZ9");
     /* too few fields */
-    feed("*HQ,4109198974#", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "*HQ,4109198974#", 0, TRK_UP);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_CONTAINS(msgs[0].problem, "framing");
     /* a terminator missing at the end of a whole input is accepted */
-    feed("*HQ,135790246811220,HTBT", 0, TRK_UP);
+    dt_feed_text(D, DT_STREAM, "*HQ,135790246811220,HTBT", 0, TRK_UP);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);          /* a live stream that ends mid-message */
     CHECK_CONTAINS(msgs[0].problem, "incomplete at end of stream");
     /* UDP datagram */
-    struct trk_msg *u = udp(V1_050, TRK_UP);
+    struct trk_msg *u = dt_udp_text(D, V1_050, TRK_UP);
     CHECK_INT(u->status, TRK_OK);
     CHECK_INT(u->nrec, 1);
-    u = udp("*HQ,135790246811220,HTBT#", TRK_UP);
+    u = dt_udp_text(D, "*HQ,135790246811220,HTBT#", TRK_UP);
     CHECK_STR(u->type, "heartbeat");
 }
 
@@ -207,7 +131,7 @@ static void test_binary(void)
 {
     static const size_t steps[] = {0, 1, 7};
     for (size_t s = 0; s < 3; s++) {
-        CHECK_INT(feed_hex(BIN_078, steps[s], TRK_UP), 1);
+        CHECK_INT(dt_feed_hex(D, DT_STREAM, BIN_078, steps[s], TRK_UP), 1);
         struct trk_msg *m = &msgs[0];
         CHECK_INT(m->status, TRK_OK);
         CHECK_STR(m->type, "position");
@@ -220,18 +144,18 @@ static void test_binary(void)
         CHECK_STR(msg_field_get(m, "status"), "4294966269");
     }
     /* speed 014 knots, course 028 */
-    feed_hex("2410307310010503162209022212874500113466574c014028fffffbffff0000", 0, TRK_UP);
+    dt_feed_hex(D, DT_STREAM, "2410307310010503162209022212874500113466574c014028fffffbffff0000", 0, TRK_UP);
     CHECK_NEAR(msgs[0].rec[0].speed, 14 * 1.852, 1e-9);
     CHECK_NEAR(msgs[0].rec[0].course, 28, 1e-9);
     CHECK_NEAR(msgs[0].rec[0].lat, 22 + 12.8745 / 60, 1e-6);
     CHECK_NEAR(msgs[0].rec[0].lon, 113 + 46.6574 / 60, 1e-6);
     /* 8-byte ID: a 15-digit IMEI */
-    feed_hex("2435248308419329301047591808172627335900074412294e024138feffffffff01120064ba73005ecc", 0, TRK_UP);
+    dt_feed_hex(D, DT_STREAM, "2435248308419329301047591808172627335900074412294e024138feffffffff01120064ba73005ecc", 0, TRK_UP);
     CHECK_STR(msgs[0].imei, "352483084193293");
     CHECK_INT(msgs[0].rec[0].time_ms, 1503053279000LL);
     /* two short records back to back, fed whole and byte by byte */
     for (size_t step = 0; step < 2; step++) {
-        CHECK_INT(feed_hex(BIN_077 BIN_077, step, TRK_UP), 2);
+        CHECK_INT(dt_feed_hex(D, DT_STREAM, BIN_077 BIN_077, step, TRK_UP), 2);
         CHECK_INT(msgs[0].rawlen, 32);
         CHECK_INT(msgs[1].rawlen, 32);
         /* nothing follows the last one: it could be the start of a 45-byte
@@ -240,12 +164,12 @@ static void test_binary(void)
         CHECK_STR(msgs[1].imei, "4106011660");
     }
     /* a binary record and then an ASCII message */
-    CHECK_INT(feed_hex(BIN_077 "2a48512c343130363031313636302c56312c3132343535322c412c353033352e333132392c4e2c30303433312e383231312c452c3030302e32302c3030302c3133313131362c464646464642464623", 0, TRK_UP), 2);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, BIN_077 "2a48512c343130363031313636302c56312c3132343535322c412c353033352e333132392c4e2c30303433312e383231312c452c3030302e32302c3030302c3133313131362c464646464642464623", 0, TRK_UP), 2);
     CHECK_INT(msgs[0].rawlen, 32);
     CHECK_STR(msgs[1].type, "position");
     CHECK_STR(msgs[1].imei, "4106011660");
     /* a cut record */
-    feed_hex("2441060116601245431311165035313006", 0, TRK_UP);
+    dt_feed_hex(D, DT_STREAM, "2441060116601245431311165035313006", 0, TRK_UP);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_CONTAINS(msgs[0].problem, "truncated at offset");
 }
@@ -253,49 +177,49 @@ static void test_binary(void)
 static void test_framing(void)
 {
     /* CR/LF after '#' stays with its frame */
-    CHECK_INT(feed(V1_050 "\r\n" V1_050 "\r\n", 0, TRK_UP), 2);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, V1_050 "\r\n" V1_050 "\r\n", 0, TRK_UP), 2);
     CHECK_INT(msgs[0].rawlen, strlen(V1_050) + 2);
     CHECK_INT(msgs[1].status, TRK_OK);
-    CHECK_INT(feed(V1_050 "\r\n" V1_050 "\r\n", 1, TRK_UP), 3);   /* byte by byte: the last CR/LF alone */
+    CHECK_INT(dt_feed_text(D, DT_STREAM, V1_050 "\r\n" V1_050 "\r\n", 1, TRK_UP), 3);   /* byte by byte: the last CR/LF alone */
     CHECK_INT(msgs[0].rawlen, strlen(V1_050));
     CHECK_INT(msgs[1].rawlen, strlen(V1_050) + 2);
     CHECK_INT(msgs[1].status, TRK_OK);
     CHECK_STR(msgs[2].type, "padding");
     /* garbage before a message is reported, then the message */
-    CHECK_INT(feed("abc" V1_050, 0, TRK_UP), 2);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, "abc" V1_050, 0, TRK_UP), 2);
     CHECK_STR(msgs[0].type, "garbage");
     CHECK_STR(msgs[0].problem, "3 bytes skipped: no h02 frame start");
     CHECK_INT(msgs[1].status, TRK_OK);
     /* several messages in one chunk */
-    CHECK_INT(feed("*HQ,1,HTBT#*HQ,2,HTBT#*HQ,3,HTBT#", 0, TRK_UP), 3);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, "*HQ,1,HTBT#*HQ,2,HTBT#*HQ,3,HTBT#", 0, TRK_UP), 3);
     CHECK_STR(msgs[2].imei, "3");
 }
 
 static void test_down(void)
 {
-    feed("*HQ,4210051415,V4,V1,20151222164549#", 0, TRK_DOWN);
+    dt_feed_text(D, DT_STREAM, "*HQ,4210051415,V4,V1,20151222164549#", 0, TRK_DOWN);
     CHECK_STR(msgs[0].type, "ack");
     CHECK(msgs[0].is_reply.set);
     CHECK(msgs[0].is_reply.accept);
     CHECK_STR(msgs[0].imei, "4210051415");
-    feed("*HQ,135790246811220,HTBT#", 0, TRK_DOWN);
+    dt_feed_text(D, DT_STREAM, "*HQ,135790246811220,HTBT#", 0, TRK_DOWN);
     CHECK_STR(msgs[0].type, "ack");
-    feed("*HQ,4210051415,S20,130305,1,3,10,3,5,5,3,5,3,5,3,5#", 0, TRK_DOWN);
+    dt_feed_text(D, DT_STREAM, "*HQ,4210051415,S20,130305,1,3,10,3,5,5,3,5,3,5,3,5#", 0, TRK_DOWN);
     CHECK_STR(msgs[0].type, "command");
     CHECK_STR(msg_field_get(&msgs[0], "command"), "S20");
 }
 
 static void test_probe(void)
 {
-    CHECK(probe_text(V1_050, TRK_TCP) >= 80);
-    CHECK(probe_text("*HQ,4210051415,V1,164549", TRK_TCP) >= 50);
-    CHECK(probe_hex(BIN_078) >= 80);
-    CHECK(probe_text("*GS06,357330050846344,RST#", TRK_TCP) < 50);
-    CHECK(probe_text("$AV,V4,999999,12487,2277,203", TRK_TCP) < 50);
-    CHECK(probe_text("$INFO=358683066267395,AX7", TRK_TCP) < 50);
-    CHECK(probe_text("*HELLO WORLD#", TRK_TCP) < 50);
-    CHECK(probe_hex("242400166578902354329399034331453838d2c4") < 50);   /* Meiligao */
-    CHECK_INT(probe_text("", TRK_TCP), 0);
+    CHECK(dt_probe_text(D, V1_050, TRK_TCP) >= 80);
+    CHECK(dt_probe_text(D, "*HQ,4210051415,V1,164549", TRK_TCP) >= 50);
+    CHECK(dt_probe_hex(D, BIN_078, TRK_TCP) >= 80);
+    CHECK(dt_probe_text(D, "*GS06,357330050846344,RST#", TRK_TCP) < 50);
+    CHECK(dt_probe_text(D, "$AV,V4,999999,12487,2277,203", TRK_TCP) < 50);
+    CHECK(dt_probe_text(D, "$INFO=358683066267395,AX7", TRK_TCP) < 50);
+    CHECK(dt_probe_text(D, "*HELLO WORLD#", TRK_TCP) < 50);
+    CHECK(dt_probe_hex(D, "242400166578902354329399034331453838d2c4", TRK_TCP) < 50);   /* Meiligao */
+    CHECK_INT(dt_probe_text(D, "", TRK_TCP), 0);
 }
 
 int main(void)

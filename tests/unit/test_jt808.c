@@ -7,54 +7,24 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check.h"
 #include "crc.h"
-#include "dissect.h"
-#include "framer.h"
+#include "dtest.h"
 
 extern const struct dissector dissector_jt808;
 static const struct dissector *const D = &dissector_jt808;
 
-static struct trk_msg msgs[8];
-static size_t nmsgs;
-static struct trk_msg scratch;
-
-static size_t feed_state(struct trk_state *st, const char *hex, size_t step, enum trk_dir dir, bool whole)
+/* n bytes as wire hex into out: 7e, the bytes with 7e/7d escaped, 7e */
+static const char *wire_hex(const unsigned char *b, size_t n, char *out)
 {
-    static unsigned char buf[8192];
-    size_t n = check_unhex(hex, buf, sizeof buf);
-    struct framer f;
-    framer_init(&f);
-    f.whole_input = whole;
-    nmsgs = 0;
-    if (step == 0) step = n ? n : 1;
-    for (size_t o = 0; o < n; o += step) {
-        size_t k = n - o < step ? n - o : step;
-        framer_begin(&f, buf + o, k);
-        while (framer_next(&f, D, st, dir, &scratch))
-            if (nmsgs < 8) msgs[nmsgs++] = scratch;
-        framer_end(&f);
+    size_t o = 0;
+    o += (size_t)sprintf(out + o, "7e");
+    for (size_t i = 0; i < n; i++) {
+        if (b[i] == 0x7e) o += (size_t)sprintf(out + o, "7d02");
+        else if (b[i] == 0x7d) o += (size_t)sprintf(out + o, "7d01");
+        else o += (size_t)sprintf(out + o, "%02x", b[i]);
     }
-    while (framer_flush(&f, D, st, dir, &scratch))
-        if (nmsgs < 8) msgs[nmsgs++] = scratch;
-    framer_free(&f);
-    return nmsgs;
-}
-
-static size_t feed(const char *hex, size_t step, enum trk_dir dir)
-{
-    struct trk_state st;
-    memset(&st, 0, sizeof st);
-    st.transport = TRK_TCP;
-    return feed_state(&st, hex, step, dir, false);
-}
-
-static size_t feed_whole(const char *hex)
-{
-    struct trk_state st;
-    memset(&st, 0, sizeof st);
-    st.transport = TRK_TCP;
-    return feed_state(&st, hex, 0, TRK_UP, true);
+    sprintf(out + o, "7e");
+    return out;
 }
 
 /* a 2013 message as escaped wire hex: id, phone (12 digits), serial, body hex;
@@ -80,15 +50,7 @@ static const char *mk(unsigned id, const char *phone, unsigned serial, const cha
     n += bl;
     b[n] = (unsigned char)(xor8(b, n) + xor_delta);
     n++;
-    size_t o = 0;
-    o += (size_t)sprintf(out + o, "7e");
-    for (size_t i = 0; i < n; i++) {
-        if (b[i] == 0x7e) o += (size_t)sprintf(out + o, "7d02");
-        else if (b[i] == 0x7d) o += (size_t)sprintf(out + o, "7d01");
-        else o += (size_t)sprintf(out + o, "%02x", b[i]);
-    }
-    sprintf(out + o, "7e");
-    return out;
+    return wire_hex(b, n, out);
 }
 
 /* any header and body as escaped wire hex, with the check byte */
@@ -96,20 +58,11 @@ static const char *mkh(const char *hdr_body_hex)
 {
     static char out[8192];
     unsigned char b[2048];
-    size_t n = check_unhex(hdr_body_hex, b, sizeof b - 1), o = 0;
+    size_t n = check_unhex(hdr_body_hex, b, sizeof b - 1);
     b[n] = xor8(b, n);
     n++;
-    o += (size_t)sprintf(out + o, "7e");
-    for (size_t i = 0; i < n; i++) {
-        if (b[i] == 0x7e) o += (size_t)sprintf(out + o, "7d02");
-        else if (b[i] == 0x7d) o += (size_t)sprintf(out + o, "7d01");
-        else o += (size_t)sprintf(out + o, "%02x", b[i]);
-    }
-    sprintf(out + o, "7e");
-    return out;
+    return wire_hex(b, n, out);
 }
-
-static const char *F(const struct trk_msg *m, const char *key) { return msg_field_get(m, key); }
 
 /* 0x0200 basic block: alarm, status, lat, lon (1e-6), alt, speed (0.1 km/h), course, BCD time */
 #define LOC_SOUTH_WEST "00000001" "0000000e" "0204f6b0" "03abf390" "0064" "01f4" "005a" "240102120000"
@@ -117,7 +70,7 @@ static const char *F(const struct trk_msg *m, const char *key) { return msg_fiel
 static void test_heartbeat_and_ack(void)
 {
     /* corpus jt808-093 */
-    CHECK_INT(feed("7e0002000004304832546500b7ca7e", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, "7e0002000004304832546500b7ca7e", 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "heartbeat");
@@ -128,7 +81,7 @@ static void test_heartbeat_and_ack(void)
     CHECK_INT(m->want_reply.key, 0x000200B7);
 
     /* the platform's general response 0x8001: serial 0x00b7, id 0x0002, result 0 */
-    CHECK_INT(feed(mk(0x8001, "043048325465", 1, "00b7000200", 0, 0), 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, mk(0x8001, "043048325465", 1, "00b7000200", 0, 0), 0, TRK_DOWN), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "ack");
@@ -139,7 +92,7 @@ static void test_heartbeat_and_ack(void)
     CHECK_STR(F(m, "result"), "0");
 
     /* a failed result */
-    CHECK_INT(feed(mk(0x8001, "043048325465", 2, "00b7000201", 0, 0), 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, mk(0x8001, "043048325465", 2, "00b7000201", 0, 0), 0, TRK_DOWN), 1);
     CHECK(!msgs[0].is_reply.accept);
 }
 
@@ -151,7 +104,7 @@ static void test_location(void)
                          "0104000003e8" "310109" "300117" "e50301027e", 0, 0);
     CHECK_CONTAINS(hex, "7d02");
     CHECK_CONTAINS(hex, "7d01");
-    CHECK_INT(feed(hex, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, hex, 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->problem, "");
@@ -180,7 +133,7 @@ static void test_location(void)
     CHECK_INT(m->want_reply.key, 0x02007d7e);
 
     /* north/east, invalid fix, alarm flags */
-    CHECK_INT(feed(mk(0x0200, "013511221122", 1,
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, mk(0x0200, "013511221122", 1,
                       "00000101" "00000001" "0204f6b0" "03abf390" "0000" "0000" "0000" "991231235959", 0, 0),
                    0, TRK_UP), 1);
     r = &msgs[0].rec[0];
@@ -192,7 +145,7 @@ static void test_location(void)
     CHECK_STR(F(&msgs[0], "acc"), "true");
 
     /* a bad BCD time: no time, still a position */
-    CHECK_INT(feed(mk(0x0200, "013511221122", 1,
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, mk(0x0200, "013511221122", 1,
                       "00000000" "00000002" "0204f6b0" "03abf390" "0000" "0000" "0000" "24ff02120000", 0, 0),
                    0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_OK);
@@ -202,32 +155,32 @@ static void test_location(void)
 
 static void test_checks(void)
 {
-    CHECK_INT(feed(mk(0x0200, "013511221122", 1, LOC_SOUTH_WEST, 1, 0), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, mk(0x0200, "013511221122", 1, LOC_SOUTH_WEST, 1, 0), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_CONTAINS(msgs[0].problem, "xor mismatch: field 0x");
     CHECK_INT(msgs[0].nrec, 1);              /* still decoded */
 
-    CHECK_INT(feed(mk(0x0200, "013511221122", 1, LOC_SOUTH_WEST, 0, 3), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, mk(0x0200, "013511221122", 1, LOC_SOUTH_WEST, 0, 3), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "length field says 31, frame has 28");
 
     /* corpus jt808-088: both wrong, the check byte reported first */
-    CHECK_INT(feed("7e02000032013511221122000700000000000c000301578cc006ca3a5c00470000000014072317201501040000000030011631010bd07e",
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, "7e02000032013511221122000700000000000c000301578cc006ca3a5c00470000000014072317201501040000000030011631010bd07e",
                    0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "xor mismatch: field 0xD0, computed 0xF0");
 
     /* a bad escape */
-    CHECK_INT(feed("7e000200000430483254650001" "7d05" "7e", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, "7e000200000430483254650001" "7d05" "7e", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
 
     /* a frame too short for its header */
-    CHECK_INT(feed("7e0002000004307e", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, "7e0002000004307e", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_CONTAINS(msgs[0].problem, "truncated");
 
     /* an unknown message id: unsupported, not malformed */
-    CHECK_INT(feed(mk(0x0F0F, "013511221122", 1, "0102", 0, 0), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, mk(0x0F0F, "013511221122", 1, "0102", 0, 0), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_UNSUPPORTED);
     CHECK_STR(msgs[0].problem, "unsupported message type 0x0F0F");
 }
@@ -239,7 +192,7 @@ static void test_framing(void)
     snprintf(two, sizeof two, "aabb%s%s", first, mk(0x0200, "013511221122", 6, LOC_SOUTH_WEST, 0, 0));
     static const size_t steps[] = {0, 1, 2, 5, 13};
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-        CHECK_INT(feed(two, steps[i], TRK_UP), 3);
+        CHECK_INT(dt_feed_hex(D, DT_STREAM, two, steps[i], TRK_UP), 3);
         CHECK_STR(msgs[0].type, "garbage");
         CHECK_CONTAINS(msgs[0].problem, "2 bytes skipped");
         CHECK_STR(msgs[1].type, "heartbeat");
@@ -249,29 +202,29 @@ static void test_framing(void)
         CHECK_INT(msgs[2].rawlen, 2 + 12 + 28 + 1);
     }
     /* the standard's escape example as a frame: 30 7E 08 7D 55 unescaped */
-    CHECK_INT(feed("7e307d02087d01557e", 1, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, "7e307d02087d01557e", 1, TRK_UP), 1);
     CHECK_INT(msgs[0].rawlen, 9);
     /* an incomplete frame at the end of a capture */
-    CHECK_INT(feed("7e00020000043048", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, "7e00020000043048", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     /* empty frames 7e7e: the second flag opens the next frame */
-    CHECK_INT(feed("7e7e0002000004304832546500b7ca7e", 0, TRK_UP), 2);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, "7e7e0002000004304832546500b7ca7e", 0, TRK_UP), 2);
     CHECK_STR(msgs[1].type, "heartbeat");
 }
 
 static void test_unescaped_vectors(void)
 {
     /* corpus jt808-045: Traccar's decoder input (unescaped) with a literal 7E inside */
-    CHECK_INT(feed_whole("7e55019c3b8571110003399a07032310302029538631031015370500001a0c000000265700440001233703080000001001020202000a0a04028f000af401040c06ff98ffa8007e707e"), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "7e55019c3b8571110003399a07032310302029538631031015370500001a0c000000265700440001233703080000001001020202000a0a04028f000af401040c06ff98ffa8007e707e", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_STR(msgs[0].type, "position");
     CHECK_STR(msgs[0].imei, "857111000339");
     CHECK(msgs[0].rec[0].has & TRK_R_POS);
     /* and its wire form */
-    CHECK_INT(feed("7e55019c3b8571110003399a07032310302029538631031015370500001a0c000000265700440001233703080000001001020202000a0a04028f000af401040c06ff98ffa8007d02707e", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, "7e55019c3b8571110003399a07032310302029538631031015370500001a0c000000265700440001233703080000001001020202000a0a04028f000af401040c06ff98ffa8007d02707e", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_OK);
     /* corpus jt808-040: a literal 7D 01 pair in the phone number */
-    CHECK_INT(feed_whole("7e090000344f07788ef87d0138f02305151230460102020001ffffffff000100001457000000020006503134353700000c000a029dc63004b99a98230515132726787e"), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "7e090000344f07788ef87d0138f02305151230460102020001ffffffff000100001457000000020006503134353700000c000a029dc63004b99a98230515132726787e", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_OK);
     /* binary phone: a 48-bit number plus a Luhn digit */
     CHECK_STR(msgs[0].imei, "868935060010210");
@@ -280,7 +233,7 @@ static void test_unescaped_vectors(void)
 static void test_register_auth(void)
 {
     /* corpus jt808-005: 2019 header (version 1, 20-digit phone) */
-    CHECK_INT(feed("7e0100405c010000086649607758216452180000000000000000000000000000004d443330300000000000000000000000000000000000000000000000000038363634393630373735383231363400000000000000000000000000000004000000000000000000000000000000007a7e",
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, "7e0100405c010000086649607758216452180000000000000000000000000000004d443330300000000000000000000000000000000000000000000000000038363634393630373735383231363400000000000000000000000000000004000000000000000000000000000000007a7e",
                    0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
@@ -292,7 +245,7 @@ static void test_register_auth(void)
     CHECK_INT(m->want_reply.key, 0x01005218);
 
     /* the register reply 0x8100: serial, result 0, auth code */
-    CHECK_INT(feed(mk(0x8100, "013511221122", 1, "521800" "3132333435", 0, 0), 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, mk(0x8100, "013511221122", 1, "521800" "3132333435", 0, 0), 0, TRK_DOWN), 1);
     m = &msgs[0];
     CHECK_STR(m->type, "ack");
     CHECK_INT(m->is_reply.key, 0x01005218);
@@ -300,7 +253,7 @@ static void test_register_auth(void)
     CHECK_STR(F(m, "auth_code"), "12345");
 
     /* corpus jt808-087: authentication */
-    CHECK_INT(feed("7e0102000e013511221122000661757468656e7469636174696f6e3f7e", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, "7e0102000e013511221122000661757468656e7469636174696f6e3f7e", 0, TRK_UP), 1);
     CHECK_STR(msgs[0].type, "login");
     CHECK_STR(F(&msgs[0], "auth_code"), "authentication");
     CHECK_INT(msgs[0].status, TRK_OK);
@@ -310,7 +263,7 @@ static void test_batch_and_vendor(void)
 {
     char body[1024];
     snprintf(body, sizeof body, "0002" "01" "001c" LOC_SOUTH_WEST "001f" LOC_SOUTH_WEST "310105");
-    CHECK_INT(feed(mk(0x0704, "013511221122", 9, body, 0, 0), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, mk(0x0704, "013511221122", 9, body, 0, 0), 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_INT(m->nrec, 2);
@@ -319,7 +272,7 @@ static void test_batch_and_vendor(void)
     CHECK_INT(m->want_reply.count, 2);
 
     /* corpus jt808-071: 0x5501 JT600-style location, 1-byte serial */
-    CHECK_INT(feed("7e550100287001608180000127061008045322332880113555602e050031010000000608000010931435010002000300030100051b7e", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, "7e550100287001608180000127061008045322332880113555602e050031010000000608000010931435010002000300030100051b7e", 0, TRK_UP), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_NEAR(m->rec[0].lat, 22 + 33.2880 / 60, 1e-9);
@@ -327,11 +280,11 @@ static void test_batch_and_vendor(void)
     CHECK_INT(m->rec[0].time_ms, trk_timegm(2010, 6, 27, 8, 4, 53) * 1000);
 
     /* corpus jt808-069: 0x1300 UTF-16 reply text */
-    CHECK_INT(feed("7e13000012045450091546010900000053006500740020004f004b0021000d197e", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, "7e13000012045450091546010900000053006500740020004f004b0021000d197e", 0, TRK_UP), 1);
     CHECK_STR(F(&msgs[0], "result"), "Set OK!");
 
     /* corpus jt808-053: a text frame */
-    CHECK_INT(feed_whole("283739343130343030343134302c312c3030312c424153452c322c54494d4529"), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "283739343130343030343134302c312c3030312c424153452c322c54494d4529", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_STR(msgs[0].type, "time-request");
     CHECK_STR(msgs[0].imei, "794104004140");
@@ -341,7 +294,7 @@ static void test_subpackages_2019(void)
 {
     /* 0x0801 multimedia in 2 packages (attributes bit 13): the first carries the
      * media header and the location, the second only data */
-    CHECK_INT(feed(mkh("0801" "2028" "013511221122" "0010" "0002" "0001"
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, mkh("0801" "2028" "013511221122" "0010" "0002" "0001"
                        "00000007" "00" "00" "01" "02" LOC_SOUTH_WEST "ffd8ffe0"), 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
@@ -350,20 +303,20 @@ static void test_subpackages_2019(void)
     CHECK_STR(F(m, "media_id"), "7");
     CHECK_INT(m->nrec, 1);
     CHECK_STR(F(m, "data_bytes"), "4");
-    CHECK_INT(feed(mkh("0801" "2004" "013511221122" "0011" "0002" "0002" "01020304"), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, mkh("0801" "2004" "013511221122" "0011" "0002" "0002" "01020304"), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_STR(msgs[0].type, "fragment");
     CHECK_STR(F(&msgs[0], "package"), "2/2");
 
     /* 2019 header: version byte, 10-byte phone; heartbeat */
-    CHECK_INT(feed(mkh("0002" "4000" "01" "00000000013912345678" "0003"), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, mkh("0002" "4000" "01" "00000000013912345678" "0003"), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_STR(msgs[0].type, "heartbeat");
     CHECK_STR(msgs[0].imei, "00000000013912345678");
     CHECK_INT(msgs[0].want_reply.key, 0x00020003);
 
     /* RSA-encrypted body: shown, not decoded */
-    CHECK_INT(feed(mkh("0200" "0404" "013511221122" "0001" "01020304"), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, mkh("0200" "0404" "013511221122" "0001" "01020304"), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_UNSUPPORTED);
     CHECK_STR(msgs[0].problem, "RSA-encrypted body of message 0x0200");
 }

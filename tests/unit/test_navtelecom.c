@@ -7,57 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check.h"
 #include "crc.h"
-#include "dissect.h"
-#include "framer.h"
+#include "dtest.h"
 
 extern const struct dissector dissector_navtelecom;
 static const struct dissector *const D = &dissector_navtelecom;
-
-static struct trk_msg msgs[8];
-static size_t nmsgs;
-static struct trk_msg scratch;
-
-static bool whole;     /* the input holds whole messages (decode, tests) */
-
-/* m->raw and the field texts of msgs[] before the last point into the scratch
- * message, so only counts, records and replies are checked on them */
-static size_t feed_state(struct trk_state *st, const char *hex, size_t step, enum trk_dir dir)
-{
-    static unsigned char buf[8192];
-    size_t n = check_unhex(hex, buf, sizeof buf);
-    struct framer f;
-    framer_init(&f);
-    f.whole_input = whole;
-    nmsgs = 0;
-    if (step == 0) step = n ? n : 1;
-    for (size_t o = 0; o < n; o += step) {
-        size_t k = n - o < step ? n - o : step;
-        framer_begin(&f, buf + o, k);
-        while (framer_next(&f, D, st, dir, &scratch))
-            if (nmsgs < 8) msgs[nmsgs++] = scratch;
-        framer_end(&f);
-    }
-    while (framer_flush(&f, D, st, dir, &scratch))
-        if (nmsgs < 8) msgs[nmsgs++] = scratch;
-    framer_free(&f);
-    return nmsgs;
-}
-
-static struct trk_state fresh(void)
-{
-    struct trk_state st;
-    memset(&st, 0, sizeof st);
-    st.transport = TRK_TCP;
-    return st;
-}
-
-static size_t feed(const char *hex, size_t step, enum trk_dir dir)
-{
-    struct trk_state st = fresh();
-    return feed_state(&st, hex, step, dir);
-}
 
 /* an NTCB message as hex; `csd_delta` spoils the data XOR */
 static const char *ntcb(unsigned idr, unsigned ids, const char *data_hex, int csd_delta)
@@ -76,8 +30,7 @@ static const char *ntcb(unsigned idr, unsigned ids, const char *data_hex, int cs
     n++;
     memcpy(b + n, d, dl);
     n += dl;
-    for (size_t i = 0; i < n; i++) sprintf(out + 2 * i, "%02x", b[i]);
-    return out;
+    return dt_hex(b, n, out, sizeof out);
 }
 
 /* a FLEX packet as hex: the bytes given plus their CRC-8 */
@@ -88,11 +41,8 @@ static const char *flex(const char *hex, int crc_delta)
     size_t n = check_unhex(hex, b, sizeof b);
     b[n] = (unsigned char)(crc8_egts(b, n) + crc_delta);
     n++;
-    for (size_t i = 0; i < n; i++) sprintf(out + 2 * i, "%02x", b[i]);
-    return out;
+    return dt_hex(b, n, out, sizeof out);
 }
-
-static const char *F(const struct trk_msg *m, const char *key) { return msg_field_get(m, key); }
 
 /* corpus navis-010 (negotiation, 69 fields, 73-byte records) and navis-011 (~T) */
 #define NEG010 "404e544301000000aaecf6021300c8712a3e464c4558b00a0a45ffff300a08080f8388"
@@ -102,7 +52,7 @@ static const char *F(const struct trk_msg *m, const char *key) { return msg_fiel
 static void test_handshake(void)
 {
     /* corpus navis-001 */
-    CHECK_INT(feed("404e5443010000007b000000130044342a3e533a383631373835303035323035303739", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, "404e5443010000007b000000130044342a3e533a383631373835303035323035303739", 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "login");
@@ -112,7 +62,7 @@ static void test_handshake(void)
     CHECK(m->want_reply.set);
 
     /* the answer *<S with the ids swapped */
-    CHECK_INT(feed(ntcb(123, 1, "2a3c53", 0), 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, ntcb(123, 1, "2a3c53", 0), 0, TRK_DOWN), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "ack");
@@ -120,38 +70,38 @@ static void test_handshake(void)
     CHECK_INT(m->is_reply.key, msgs[0].is_reply.key);
 
     /* a keep-alive: no data */
-    CHECK_INT(feed(ntcb(1, 2, "", 0), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, ntcb(1, 2, "", 0), 0, TRK_UP), 1);
     CHECK_STR(msgs[0].type, "heartbeat");
     CHECK_INT(msgs[0].status, TRK_OK);
 }
 
 static void test_ntcb_checks(void)
 {
-    CHECK_INT(feed(ntcb(1, 2, "2a3e533a383631373835303035323035303739", 1), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, ntcb(1, 2, "2a3e533a383631373835303035323035303739", 1), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_CONTAINS(msgs[0].problem, "data checksum mismatch: field 0x");
 
     char bad[512];
     snprintf(bad, sizeof bad, "%s", ntcb(1, 2, "2a3e533a31", 0));
     bad[31] = bad[31] == '0' ? '1' : '0';     /* CSp */
-    CHECK_INT(feed(bad, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, bad, 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_CONTAINS(msgs[0].problem, "header checksum mismatch");
 
     /* an unknown NTCB command: unsupported */
-    CHECK_INT(feed(ntcb(1, 2, "2a3e5a5a5a", 0), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, ntcb(1, 2, "2a3e5a5a5a", 0), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_UNSUPPORTED);
     CHECK_STR(msgs[0].problem, "unsupported NTCB message *>Z");
 
     /* cut short */
-    CHECK_INT(feed("404e5443010000007b000000130044342a3e533a3836", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, "404e5443010000007b000000130044342a3e533a3836", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
 }
 
 static void test_ntcb_telemetry(void)
 {
     /* corpus navis-003, F5.2 single record, asserted: 2016-11-11 21:00:04, 53.74336, 87.14437 */
-    CHECK_INT(feed("404e5443010000000000000059009adb2a3e54250000000000ff1500040b0a1008291838001200760ee600000000000000000000000f1500040b0a10ac20703fb1aec23f00000000320149668f430000000000000000000000000000000000000000000000f3808080",
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, "404e5443010000000000000059009adb2a3e54250000000000ff1500040b0a1008291838001200760ee600000000000000000000000f1500040b0a10ac20703fb1aec23f00000000320149668f430000000000000000000000000000000000000000000000f3808080",
                    1, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
@@ -166,20 +116,20 @@ static void test_ntcb_telemetry(void)
     CHECK_INT(m->want_reply.key, 0);          /* the record index */
 
     /* the answer *<T + index */
-    CHECK_INT(feed(ntcb(0, 1, "2a3c5400000000", 0), 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, ntcb(0, 1, "2a3c5400000000", 0), 0, TRK_DOWN), 1);
     CHECK_STR(msgs[0].type, "ack");
     CHECK_INT(msgs[0].is_reply.key, 0);
 
     /* corpus navis-019: a command result */
-    CHECK_INT(feed("404e544301000000000000000d005e4b2a40434e43545f445243204f4b", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, "404e544301000000000000000d005e4b2a40434e43545f445243204f4b", 0, TRK_UP), 1);
     CHECK_STR(msgs[0].type, "command-reply");
     CHECK_STR(F(&msgs[0], "result"), "*@CNCT_DRC OK");
 }
 
 static void test_flex_session(void)
 {
-    struct trk_state st = fresh();
-    CHECK_INT(feed_state(&st, NEG010, 0, TRK_UP), 1);
+    struct trk_state st = dt_state(TRK_TCP);
+    CHECK_INT(dt_feed_hex_state(D, &st, DT_STREAM, NEG010, 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "config");
@@ -194,7 +144,7 @@ static void test_flex_session(void)
     static const size_t steps[] = {0, 1, 5, 33};
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
         struct trk_state s2 = st;
-        CHECK_INT(feed_state(&s2, all, steps[i], TRK_UP), 3);
+        CHECK_INT(dt_feed_hex_state(D, &s2, DT_STREAM, all, steps[i], TRK_UP), 3);
         m = &msgs[0];
         CHECK_INT(m->status, TRK_OK);
         CHECK_INT(m->rawlen, 80);
@@ -211,8 +161,8 @@ static void test_flex_session(void)
     }
 
     /* the negotiation and the first packet in one chunk */
-    struct trk_state s4 = fresh();
-    CHECK_INT(feed_state(&s4, NEG010 T011, 0, TRK_UP), 2);
+    struct trk_state s4 = dt_state(TRK_TCP);
+    CHECK_INT(dt_feed_hex_state(D, &s4, DT_STREAM, NEG010 T011, 0, TRK_UP), 2);
     CHECK_INT(msgs[1].status, TRK_OK);
     CHECK_INT(msgs[1].rawlen, 80);
     CHECK_INT(msgs[1].nrec, 1);
@@ -223,7 +173,7 @@ static void test_flex_session(void)
     snprintf(bad, sizeof bad, "%s", T011);
     bad[strlen(bad) - 1] = 'e';
     struct trk_state s3 = st;
-    CHECK_INT(feed_state(&s3, bad, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex_state(D, &s3, DT_STREAM, bad, 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "crc mismatch: field 0x9E, computed 0x9F");
 }
@@ -231,23 +181,21 @@ static void test_flex_session(void)
 static void test_flex_without_negotiation(void)
 {
     /* the packet is framed by its CRC and the end of input, but its records cannot be read */
-    whole = true;
-    CHECK_INT(feed(A012, 0, TRK_UP), 1);
-    whole = false;
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, A012, 0, TRK_UP), 1);
     CHECK_INT(msgs[0].rawlen, 77);
     CHECK_INT(msgs[0].status, TRK_UNSUPPORTED);
     CHECK_CONTAINS(msgs[0].problem, "no *>FLEX negotiation");
     /* two back to back: the CRC and the next packet's start separate them */
     char two[1024];
     snprintf(two, sizeof two, "%s%s", A012, A012);
-    CHECK_INT(feed(two, 1, TRK_UP), 2);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, two, 1, TRK_UP), 2);
     CHECK_INT(msgs[0].rawlen, 77);
     CHECK_INT(msgs[1].rawlen, 77);
 }
 
 static void test_flex_replies(void)
 {
-    CHECK_INT(feed(flex("7e4101", 0), 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, flex("7e4101", 0), 0, TRK_DOWN), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "ack");
@@ -257,12 +205,12 @@ static void test_flex_replies(void)
     char both[256];
     snprintf(both, sizeof both, "%s", flex("7e5404000000", 0));
     strcat(both, flex("7e4102", 0));
-    CHECK_INT(feed(both, 1, TRK_DOWN), 2);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, both, 1, TRK_DOWN), 2);
     CHECK_INT(msgs[0].is_reply.key, 4);
     CHECK_INT(msgs[1].is_reply.count, 2);
 
     /* *<FLEX answer to the negotiation */
-    CHECK_INT(feed(ntcb(0, 1, "2a3c464c4558b00a0a", 0), 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, ntcb(0, 1, "2a3c464c4558b00a0a", 0), 0, TRK_DOWN), 1);
     CHECK_STR(msgs[0].type, "ack");
     CHECK_STR(F(&msgs[0], "flex_version"), "1.0");
 }

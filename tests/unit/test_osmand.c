@@ -5,49 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check.h"
-#include "dissect.h"
-#include "framer.h"
+#include "dtest.h"
 
 extern const struct dissector dissector_osmand;
 static const struct dissector *const D = &dissector_osmand;
-
-static struct trk_msg msgs[8];
-static size_t nmsgs;
-static struct trk_msg scratch;
-
-/* Feed bytes through a fresh framer in chunks of `step` bytes (0 = all at once);
- * the messages land in msgs[]. */
-static size_t feed_bytes(struct trk_state *st, const unsigned char *buf, size_t n, size_t step, enum trk_dir dir)
-{
-    struct framer f;
-    framer_init(&f);
-    nmsgs = 0;
-    if (step == 0) step = n ? n : 1;
-    for (size_t o = 0; o < n; o += step) {
-        size_t k = n - o < step ? n - o : step;
-        framer_begin(&f, buf + o, k);
-        while (framer_next(&f, D, st, dir, &scratch))
-            if (nmsgs < 8) msgs[nmsgs++] = scratch;
-        framer_end(&f);
-    }
-    while (framer_flush(&f, D, st, dir, &scratch))
-        if (nmsgs < 8) msgs[nmsgs++] = scratch;
-    framer_free(&f);
-    return nmsgs;
-}
-
-/* text on a fresh TCP session */
-static size_t feed(const char *text, size_t step, enum trk_dir dir)
-{
-    struct trk_state st;
-    memset(&st, 0, sizeof st);
-    st.transport = TRK_TCP;
-    return feed_bytes(&st, (const unsigned char *)text, strlen(text), step, dir);
-}
-
-
-static const char *F(const struct trk_msg *m, const char *key) { return msg_field_get(m, key); }
 
 #define JSON1 "{\"location\":{\"timestamp\":\"2025-06-15T13:45:12.862Z\",\"coords\":{\"latitude\":37.4219983,\"longitude\":-122.084,\"accuracy\":5,\"speed\":2.5,\"heading\":90,\"altitude\":5},\"is_moving\":false,\"odometer\":0,\"event\":\"motionchange\",\"battery\":{\"level\":0.79,\"is_charging\":false},\"activity\":{\"type\":\"still\"},\"extras\":{\"k\":12}},\"device_id\":\"48241179\"}"
 
@@ -62,7 +23,7 @@ static const char *post_json(const char *body, int cl)
 
 static void test_query(void)
 {
-    CHECK_INT(feed("GET /?id=902064&lat=42.06288&lon=-88.23412&timestamp=2016-01-27T18%3A55%3A47Z&hdop=6.0&altitude=224.0&speed=10.0&bearing=45 HTTP/1.1\r\n\r\n", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, "GET /?id=902064&lat=42.06288&lon=-88.23412&timestamp=2016-01-27T18%3A55%3A47Z&hdop=6.0&altitude=224.0&speed=10.0&bearing=45 HTTP/1.1\r\n\r\n", 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "position");
@@ -78,12 +39,12 @@ static void test_query(void)
     CHECK(m->want_reply.set);
 
     /* milliseconds, "yyyy-MM-dd HH:mm:ss" with '+', location=, deviceid, other params */
-    CHECK_INT(feed("GET /?id=1&lat=1&lon=2&timestamp=1442068686579 HTTP/1.1\r\n\r\n", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, "GET /?id=1&lat=1&lon=2&timestamp=1442068686579 HTTP/1.1\r\n\r\n", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].rec[0].time_ms, 1442068686579LL);
-    CHECK_INT(feed("GET /?lat=49.60688&lon=6.15788&timestamp=2014-06-04+09%3A10%3A11&id=353861053849681 HTTP/1.1\r\n\r\n", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, "GET /?lat=49.60688&lon=6.15788&timestamp=2014-06-04+09%3A10%3A11&id=353861053849681 HTTP/1.1\r\n\r\n", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].rec[0].time_ms, 1401873011000LL);
     CHECK_STR(msgs[0].imei, "353861053849681");
-    CHECK_INT(feed("GET /?deviceid=123456&timestamp=1377177267&location=60.5,-30.25&ignition=true&rpm=933 HTTP/1.1\r\n\r\n", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, "GET /?deviceid=123456&timestamp=1377177267&location=60.5,-30.25&ignition=true&rpm=933 HTTP/1.1\r\n\r\n", 0, TRK_UP), 1);
     m = &msgs[0];
     CHECK_STR(m->imei, "123456");
     CHECK_NEAR(m->rec[0].lat, 60.5, 1e-9);
@@ -92,7 +53,7 @@ static void test_query(void)
 
     /* a form POST */
     const char *form = "POST / HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 34\r\n\r\nid=77&lat=10&lon=20&timestamp=1000";
-    CHECK_INT(feed(form, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, form, 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_STR(msgs[0].imei, "77");
     CHECK_INT(msgs[0].rec[0].time_ms, 1000000);
@@ -100,7 +61,7 @@ static void test_query(void)
 
 static void test_json(void)
 {
-    CHECK_INT(feed(post_json(JSON1, (int)strlen(JSON1)), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, post_json(JSON1, (int)strlen(JSON1)), 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->imei, "48241179");
@@ -116,24 +77,24 @@ static void test_json(void)
     CHECK_STR(F(m, "params"), "k=12");
 
     /* Content-Length disagreeing with the body */
-    CHECK_INT(feed(post_json(JSON1, (int)strlen(JSON1) - 5), 0, TRK_UP), 2);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, post_json(JSON1, (int)strlen(JSON1) - 5), 0, TRK_UP), 2);
     CHECK_STR(msgs[0].type, "position");
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
-    CHECK_INT(feed(post_json("{\"device_id\":\"1\",\"location\":{", 29), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, post_json("{\"device_id\":\"1\",\"location\":{", 29), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "JSON body is not well formed");
 }
 
 static void test_response(void)
 {
-    CHECK_INT(feed("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 0, TRK_DOWN), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "ack");
     CHECK(m->is_reply.set);
     CHECK(m->is_reply.accept);
     CHECK_STR(F(m, "status_code"), "200");
-    CHECK_INT(feed("HTTP/1.1 400 Bad Request\r\nContent-Length: 5\r\n\r\nerror", 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, "HTTP/1.1 400 Bad Request\r\nContent-Length: 5\r\n\r\nerror", 0, TRK_DOWN), 1);
     CHECK(!msgs[0].is_reply.accept);
     CHECK_STR(F(&msgs[0], "status_code"), "400");
 }
@@ -144,18 +105,18 @@ static void test_framing(void)
     snprintf(two, sizeof two, "GET /?id=1&lat=1&lon=2 HTTP/1.1\r\nHost: x\r\n\r\n%sGET /?id=2&lat=3&lon=4 HTTP/1.1\r\n\r\n",
              post_json(JSON1, (int)strlen(JSON1)));
     for (size_t step = 0; step <= 1; step++) {
-        CHECK_INT(feed(two, step, TRK_UP), 3);
+        CHECK_INT(dt_feed_text(D, DT_STREAM, two, step, TRK_UP), 3);
         CHECK_STR(msgs[0].imei, "1");
         CHECK_INT(msgs[0].rawlen, 44);
         CHECK_STR(msgs[1].imei, "48241179");
         CHECK_INT(msgs[1].status, TRK_OK);
         CHECK_STR(msgs[2].imei, "2");
     }
-    CHECK_INT(feed("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\n\r\n", 3, TRK_DOWN), 2);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\n\r\n", 3, TRK_DOWN), 2);
     CHECK_INT(msgs[0].rawlen, 40);
     CHECK_STR(msgs[1].type, "ack");
 
-    CHECK_INT(feed("xxxxGET /?id=1 HTTP/1.1\r\n\r\n", 0, TRK_UP), 2);
+    CHECK_INT(dt_feed_text(D, DT_STREAM, "xxxxGET /?id=1 HTTP/1.1\r\n\r\n", 0, TRK_UP), 2);
     CHECK_STR(msgs[0].type, "garbage");
     CHECK_STR(msgs[1].type, "status");
 

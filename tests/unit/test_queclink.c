@@ -6,60 +6,17 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check.h"
-#include "dissect.h"
-#include "framer.h"
+#include "dtest.h"
 
 extern const struct dissector dissector_queclink;
 static const struct dissector *const D = &dissector_queclink;
-
-static struct trk_msg msgs[8];
-static size_t nmsgs;
-static struct trk_msg scratch;
-
-static size_t feed_bytes(const unsigned char *buf, size_t n, size_t step, enum trk_dir dir, bool whole)
-{
-    struct trk_state st;
-    struct framer f;
-    memset(&st, 0, sizeof st);
-    st.transport = TRK_TCP;
-    framer_init(&f);
-    f.whole_input = whole;
-    nmsgs = 0;
-    if (step == 0) step = n ? n : 1;
-    for (size_t o = 0; o < n; o += step) {
-        size_t k = n - o < step ? n - o : step;
-        framer_begin(&f, buf + o, k);
-        while (framer_next(&f, D, &st, dir, &scratch))
-            if (nmsgs < 8) msgs[nmsgs++] = scratch;
-        framer_end(&f);
-    }
-    while (framer_flush(&f, D, &st, dir, &scratch))
-        if (nmsgs < 8) msgs[nmsgs++] = scratch;
-    framer_free(&f);
-    return nmsgs;
-}
-
-static size_t feed_text(const char *s, size_t step, enum trk_dir dir)
-{
-    return feed_bytes((const unsigned char *)s, strlen(s), step, dir, true);
-}
-
-static size_t feed_hex(const char *hex, size_t step, enum trk_dir dir)
-{
-    static unsigned char buf[8192];
-    size_t n = check_unhex(hex, buf, sizeof buf);
-    return feed_bytes(buf, n, step, dir, true);
-}
-
-static const char *F(const struct trk_msg *m, const char *key) { return msg_field_get(m, key); }
 
 #define FRI "+RESP:GTFRI,02010C,867844001274144,,0,0,1,1,18.0,233,118.1,7.615551,51.515600,20140106130516,0262,0007,79E6,B956,,72,20140106140524,09CE$"
 
 static void test_fri(void)
 {
     for (size_t step = 0; step <= 7; step += 7) {
-        CHECK_INT(feed_text(FRI, step == 0 ? 0 : 1, TRK_UP), 1);
+        CHECK_INT(dt_feed_text(D, DT_WHOLE, FRI, step == 0 ? 0 : 1, TRK_UP), 1);
         struct trk_msg *m = &msgs[0];
         CHECK_INT(m->status, TRK_OK);
         CHECK_STR(m->type, "position");
@@ -84,7 +41,7 @@ static void test_fri(void)
         CHECK_INT(m->rawlen, strlen(FRI));
     }
     /* two blocks in one report, the second a last-known (accuracy 0) position */
-    CHECK_INT(feed_text("+RESP:GTFRI,020102,135790246811220,,0,0,2,1,4.3,92,70.0,121.354335,31.222073,20090214013254,"
+    CHECK_INT(dt_feed_text(D, DT_WHOLE, "+RESP:GTFRI,020102,135790246811220,,0,0,2,1,4.3,92,70.0,121.354335,31.222073,20090214013254,"
                         "0460,0000,18d8,6141,00,0,4.3,92,70.0,-121.354335,-31.222073,20090101000000,0460,0000,18d8,"
                         "6141,00,,20090214093254,11F0$", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].nrec, 2);
@@ -100,7 +57,7 @@ static void test_stream(void)
     /* three messages in one chunk, garbage in front, a missing '$' at the end */
     const char *s = "xx\r\n" FRI "+ACK:GTHBD,1A0102,135790246811220,,20100214093254,11F0$"
                     "+RESP:GTPNA,F50201,866425030235982,GL300M,20190208124909,0BD5";
-    CHECK_INT(feed_text(s, 0, TRK_UP), 4);
+    CHECK_INT(dt_feed_text(D, DT_WHOLE, s, 0, TRK_UP), 4);
     CHECK_STR(msgs[0].type, "garbage");
     CHECK_STR(msgs[1].type, "position");
     CHECK_STR(msgs[2].type, "heartbeat");
@@ -110,22 +67,22 @@ static void test_stream(void)
     CHECK_STR(msgs[3].imei, "866425030235982");
     CHECK_STR(F(&msgs[3], "device_name"), "GL300M");
     /* the same byte by byte and in 3-byte chunks */
-    CHECK_INT(feed_text(s, 1, TRK_UP), 4);
+    CHECK_INT(dt_feed_text(D, DT_WHOLE, s, 1, TRK_UP), 4);
     CHECK_STR(msgs[2].type, "heartbeat");
-    CHECK_INT(feed_text(s, 3, TRK_UP), 4);
+    CHECK_INT(dt_feed_text(D, DT_WHOLE, s, 3, TRK_UP), 4);
     CHECK_STR(msgs[3].type, "alarm");
 }
 
 static void test_heartbeat_and_sack(void)
 {
-    CHECK_INT(feed_text("+ACK:GTHBD,1A0102,135790246811220,,20100214093254,11F0$", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_text(D, DT_WHOLE, "+ACK:GTHBD,1A0102,135790246811220,,20100214093254,11F0$", 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_STR(m->type, "heartbeat");
     CHECK(m->want_reply.set);
     CHECK_INT(m->want_reply.key, 0x11F0);
     CHECK_STR(m->imei, "135790246811220");
 
-    CHECK_INT(feed_text("+SACK:GTHBD,1A0102,11F0$", 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_text(D, DT_WHOLE, "+SACK:GTHBD,1A0102,11F0$", 0, TRK_DOWN), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "ack");
@@ -134,46 +91,46 @@ static void test_heartbeat_and_sack(void)
     CHECK(m->is_reply.accept);
     CHECK_INT(m->is_reply.key, 0x11F0);
 
-    CHECK_INT(feed_text("+SACK:11F0$+SACK:11F1$", 1, TRK_DOWN), 2);
+    CHECK_INT(dt_feed_text(D, DT_WHOLE, "+SACK:11F0$+SACK:11F1$", 1, TRK_DOWN), 2);
     CHECK_STR(msgs[0].type, "ack");
     CHECK_INT(msgs[0].is_reply.key, 0x11F0);
     CHECK_INT(msgs[1].is_reply.key, 0x11F1);
 
-    CHECK_INT(feed_text("+SACK:zz$", 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_text(D, DT_WHOLE, "+SACK:zz$", 0, TRK_DOWN), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "bad count number \"zz\" in +SACK");
 
-    CHECK_INT(feed_text("AT+GTHBD=gl300,1,,,,FFFF$", 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_text(D, DT_WHOLE, "AT+GTHBD=gl300,1,,,,FFFF$", 0, TRK_DOWN), 1);
     CHECK_STR(msgs[0].type, "command");
     CHECK_STR(F(&msgs[0], "command"), "GTHBD");
 }
 
 static void test_acks_and_types(void)
 {
-    CHECK_INT(feed_text("+ACK:GTGEO,1A0102,135790246811220,,0,0008,20100310172830,11F0$", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_text(D, DT_WHOLE, "+ACK:GTGEO,1A0102,135790246811220,,0,0008,20100310172830,11F0$", 0, TRK_UP), 1);
     CHECK_STR(msgs[0].type, "command-reply");
     CHECK_STR(F(&msgs[0], "serial"), "0008");
     CHECK_INT(msgs[0].status, TRK_OK);
 
-    CHECK_INT(feed_text("+RESP:GTXYZ,1A0102,135790246811220,,20100310172830,11F0$", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_text(D, DT_WHOLE, "+RESP:GTXYZ,1A0102,135790246811220,,20100310172830,11F0$", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_UNSUPPORTED);
     CHECK_STR(msgs[0].problem, "unsupported message type GTXYZ");
     CHECK_STR(msgs[0].imei, "135790246811220");
 
     /* IMEI right after the type (no protocol version) */
-    CHECK_INT(feed_text("+RESP:GTTRI,862370030005908,1,0,99,1,0.0,354,18.5,18.821100,-34.084002,20170607152024,"
+    CHECK_INT(dt_feed_text(D, DT_WHOLE, "+RESP:GTTRI,862370030005908,1,0,99,1,0.0,354,18.5,18.821100,-34.084002,20170607152024,"
                         "0655,0001,00DD,1CAE,00,0103010100,20170607172115,3E7D$", 0, TRK_UP), 1);
     CHECK_STR(msgs[0].imei, "862370030005908");
     CHECK_INT(msgs[0].nrec, 1);
     CHECK_NEAR(msgs[0].rec[0].lat, -34.084002, 1e-9);
 
-    CHECK_INT(feed_text("+RESP:GTIGN,060228,862894020180553,,9860,0,0.2,189,420.0,-63.158195,-17.800608,"
+    CHECK_INT(dt_feed_text(D, DT_WHOLE, "+RESP:GTIGN,060228,862894020180553,,9860,0,0.2,189,420.0,-63.158195,-17.800608,"
                         "20160309022951,0736,0003,6AD4,3471,00,,881.2,20160308222956,129A$", 0, TRK_UP), 1);
     CHECK_STR(msgs[0].type, "event");
     CHECK_STR(F(&msgs[0], "ignition"), "1");
     CHECK_INT(msgs[0].nrec, 1);
 
-    CHECK_INT(feed_text("+RESP:", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_text(D, DT_WHOLE, "+RESP:", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
 }
 
@@ -182,7 +139,7 @@ static void test_binary(void)
     /* +RSP report with one location record (corpus gl200-196) */
     const char *rsp = "2b5253500700fc1fbf005d4501020209563254030003430564377e42071001000000000000007eff75a151025c6a81"
                       "07e10801081a2a02680003189c1ac500000000000002100700000000000000000007e1080108241019e17ebe0d0a";
-    CHECK_INT(feed_hex(rsp, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, rsp, 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "position");
@@ -200,18 +157,18 @@ static void test_binary(void)
     /* byte by byte, twice in a row */
     char two[1024];
     snprintf(two, sizeof two, "%s%s", rsp, rsp);
-    CHECK_INT(feed_hex(two, 1, TRK_UP), 2);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, two, 1, TRK_UP), 2);
     CHECK_INT(msgs[1].nrec, 1);
     CHECK_INT(msgs[1].status, TRK_OK);
 
     /* binary +ACK with a device name instead of an IMEI (gl200-199) */
-    CHECK_INT(feed_hex("2b41434b017f244501010108676231303000000000ffff07e1070b03112d054dfe030d0a", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "2b41434b017f244501010108676231303000000000ffff07e1070b03112d054dfe030d0a", 0, TRK_UP), 1);
     CHECK_STR(msgs[0].type, "command-reply");
     CHECK_STR(F(&msgs[0], "device_name"), "gb100");
     CHECK_STR(F(&msgs[0], "count"), "1357");
 
     /* 2B 00 frame: BCD IMEI and a GNSS TLV (gl200-192) */
-    CHECK_INT(feed_hex("2b000038000865134050947226820300030000216a3ed6f101895000521629fa8b28f402ac1a8e6a3ed6f1"
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "2b000038000865134050947226820300030000216a3ed6f101895000521629fa8b28f402ac1a8e6a3ed6f1"
                        "00001600000010f505010ff824", 3, TRK_UP), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
@@ -222,19 +179,19 @@ static void test_binary(void)
     CHECK_INT(m->rec[0].time_ms / 1000, 0x6a3ed6f1);
 
     /* a binary frame cut short at the end of input */
-    CHECK_INT(feed_hex("2b5253500700fc1fbf005d45010202095632", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "2b5253500700fc1fbf005d45010202095632", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "length field says 93, frame has 18");
 
     /* +HBD asks for an answer keyed by its count */
-    CHECK_INT(feed_hex("2b48424401204501020209000312345678901207e1070b03112d0102abcd0d0a", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "2b48424401204501020209000312345678901207e1070b03112d0102abcd0d0a", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_STR(msgs[0].type, "heartbeat");
     CHECK(msgs[0].want_reply.set);
     CHECK_INT(msgs[0].want_reply.key, 0x0102);
     CHECK_STR(F(&msgs[0], "send_time"), "2017-07-11T03:17:45Z");
     /* its length byte says 27: the framer cuts there and the rest is judged alone */
-    CHECK_INT(feed_hex("2b484244011b4501020209000312345678901207e1070b03112d0102abcd0d0a", 0, TRK_UP), 2);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "2b484244011b4501020209000312345678901207e1070b03112d0102abcd0d0a", 0, TRK_UP), 2);
     CHECK_INT(msgs[1].status, TRK_MALFORMED);
 }
 

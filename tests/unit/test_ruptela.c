@@ -5,48 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check.h"
 #include "crc.h"
-#include "dissect.h"
-#include "framer.h"
+#include "dtest.h"
 
 extern const struct dissector dissector_ruptela;
 static const struct dissector *const D = &dissector_ruptela;
-
-static struct trk_msg msgs[8];
-static size_t nmsgs;
-static struct trk_msg scratch;
-
-static size_t feed_state(struct trk_state *st, const char *hex, size_t step, enum trk_dir dir,
-                         bool whole)
-{
-    static unsigned char buf[8192];
-    size_t n = check_unhex(hex, buf, sizeof buf);
-    struct framer f;
-    framer_init(&f);
-    f.whole_input = whole;
-    nmsgs = 0;
-    if (step == 0) step = n ? n : 1;
-    for (size_t o = 0; o < n; o += step) {
-        size_t k = n - o < step ? n - o : step;
-        framer_begin(&f, buf + o, k);
-        while (framer_next(&f, D, st, dir, &scratch))
-            if (nmsgs < 8) msgs[nmsgs++] = scratch;
-        framer_end(&f);
-    }
-    while (framer_flush(&f, D, st, dir, &scratch))
-        if (nmsgs < 8) msgs[nmsgs++] = scratch;
-    framer_free(&f);
-    return nmsgs;
-}
-
-static size_t feed(const char *hex, size_t step, enum trk_dir dir)
-{
-    struct trk_state st;
-    memset(&st, 0, sizeof st);
-    st.transport = TRK_TCP;
-    return feed_state(&st, hex, step, dir, true);
-}
 
 /* u16be length + body + CRC-16/KERMIT as hex */
 static const char *mkframe(const char *body_hex)
@@ -61,11 +24,8 @@ static const char *mkframe(const char *body_hex)
     uint16_t crc = crc16_kermit(c, bl);
     b[n++] = (unsigned char)(crc >> 8);
     b[n++] = (unsigned char)crc;
-    for (size_t i = 0; i < n; i++) sprintf(out + 2 * i, "%02x", b[i]);
-    return out;
+    return dt_hex(b, n, out, sizeof out);
 }
-
-static const char *F(const struct trk_msg *m, const char *key) { return msg_field_get(m, key); }
 
 /* corpus ruptela-004: one standard record */
 static const char *REC1 =
@@ -75,7 +35,7 @@ static const char *REC1 =
 
 static void test_records(void)
 {
-    CHECK_INT(feed(REC1, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, REC1, 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "position");
@@ -102,7 +62,7 @@ static void test_records(void)
     CHECK_INT(m->want_reply.count, 1);
 
     /* ruptela-016: five records, no IO */
-    CHECK_INT(feed("009200000c07a6bacd4701000552db5cc20000187b8b251ace478e087c044c0a000009070000000052db5cfe0000187b8ab01ace47190879044c0900000b070000000052db5d3a0000187b8b251ace474b089d044c09000009070000000052db5d760000187b8b9a1ace475c08cd044c08000009070000000052db5db20000187b8b141ace46e708b3044c08000009070000000041cb", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "009200000c07a6bacd4701000552db5cc20000187b8b251ace478e087c044c0a000009070000000052db5cfe0000187b8ab01ace47190879044c0900000b070000000052db5d3a0000187b8b251ace474b089d044c09000009070000000052db5d760000187b8b9a1ace475c08cd044c08000009070000000052db5db20000187b8b141ace46e708b3044c08000009070000000041cb", 0, TRK_UP), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_INT(m->nrec, 5);
@@ -115,7 +75,7 @@ static void test_records(void)
 static void test_extended_and_nofix(void)
 {
     /* ruptela-012 rebuilt as command 68 is not available; use ruptela-014 (two records) */
-    CHECK_INT(feed("00a10003116e7438a7a5010002553dddbe000020fddaff0f12289b007200000600000c070805011b18cf00020003001c01201dad01041d32d81e0d7d160000c50000047200000000d000000000410000b1ae960000a5a300553dddd4000020fdd96f0f122bfe005c16f80700050b090805011b18cf00020003001c01201ead01041d338a1e0d8d160000c50000047200000000d000000000410000b1bd960000a5a3001681", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "00a10003116e7438a7a5010002553dddbe000020fddaff0f12289b007200000600000c070805011b18cf00020003001c01201dad01041d32d81e0d7d160000c50000047200000000d000000000410000b1ae960000a5a300553dddd4000020fdd96f0f122bfe005c16f80700050b090805011b18cf00020003001c01201ead01041d338a1e0d8d160000c50000047200000000d000000000410000b1bd960000a5a3001681", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_INT(msgs[0].nrec, 2);
     CHECK_NEAR(msgs[0].rec[1].speed, 5, 1e-9);
@@ -128,7 +88,7 @@ static void test_extended_and_nofix(void)
         "01" "0010" "01"      /* one 1-byte IO: id 16 = 1 */
         "00" "00"
         "01" "00c8" "0102030405060708";
-    CHECK_INT(feed(mkframe(body), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, mkframe(body), 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(F(m, "command"), "68");
@@ -149,7 +109,7 @@ static void test_extended_and_nofix(void)
 static void test_other_commands(void)
 {
     /* identification (ruptela-006) */
-    CHECK_INT(feed("002e000315bc70d3e2ff0f4f42443130302e30312e30382e30300000c2b30ea77e430000601b000001f40000003c00144aa0", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "002e000315bc70d3e2ff0f4f42443130302e30312e30382e30300000c2b30ea77e430000601b000001f40000003c00144aa0", 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "login");
@@ -158,20 +118,20 @@ static void test_other_commands(void)
     CHECK_INT(m->want_reply.key, 115);
 
     /* SMS via GPRS answer (ruptela-008) */
-    CHECK_INT(feed("0044000313612d76c5cb0744494e313d312c44494e323d302c44494e333d302c44494e343d302c444f5554313d312c444f5554323d312c41494e313d31372c41494e323d3236ac80", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "0044000313612d76c5cb0744494e313d312c44494e323d302c44494e333d302c44494e343d302c444f5554313d312c444f5554323d312c41494e313d31372c41494e323d3236ac80", 0, TRK_UP), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "command-reply");
     CHECK_STR(F(m, "text"), "DIN1=1,DIN2=0,DIN3=0,DIN4=0,DOUT1=1,DOUT2=1,AIN1=17,AIN2=26");
 
     /* heartbeat built by hand */
-    CHECK_INT(feed(mkframe("0003116e7438a7a510"), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, mkframe("0003116e7438a7a510"), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_STR(msgs[0].type, "heartbeat");
     CHECK_INT(msgs[0].want_reply.key, 116);
 
     /* an unknown command with a good CRC */
-    CHECK_INT(feed(mkframe("0003116e7438a7a563aabb"), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, mkframe("0003116e7438a7a563aabb"), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_UNSUPPORTED);
     CHECK_STR(msgs[0].problem, "unsupported command 99");
     CHECK_STR(msgs[0].imei, "863591024076709");
@@ -179,7 +139,7 @@ static void test_other_commands(void)
 
 static void test_server(void)
 {
-    CHECK_INT(feed("00026401 13bc", 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "00026401 13bc", 0, TRK_DOWN), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "ack");
@@ -188,13 +148,13 @@ static void test_server(void)
     CHECK_INT(m->is_reply.key, 100);
     CHECK_STR(F(m, "result"), "accepted");
 
-    CHECK_INT(feed("00026d01c4a4", 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "00026d01c4a4", 0, TRK_DOWN), 1);
     CHECK_STR(F(&msgs[0], "ack_for"), "9");
 
     /* DTC ACK and a rejected records ACK, in one chunk */
     char two[64];
     snprintf(two, sizeof two, "00026d01c4a4%s", mkframe("6400"));
-    CHECK_INT(feed(two, 0, TRK_DOWN), 2);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, two, 0, TRK_DOWN), 2);
     CHECK_INT(msgs[0].is_reply.key, 109);      /* field texts live in the last message only */
     CHECK_INT(msgs[1].status, TRK_OK);
     CHECK(!msgs[1].is_reply.accept);
@@ -202,7 +162,7 @@ static void test_server(void)
     CHECK_STR(F(&msgs[1], "result"), "rejected");
 
     /* a bad CRC on an ACK */
-    CHECK_INT(feed("0002640113bd", 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "0002640113bd", 0, TRK_DOWN), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "crc mismatch: field 0x13BD, computed 0x13BC");
 }
@@ -210,7 +170,7 @@ static void test_server(void)
 static void test_problems(void)
 {
     /* ruptela-007: the length field says 17, the CRC sits at the real end */
-    CHECK_INT(feed("0011000315a07f440b1d07534554494f20636f6e66696775726174696f6e2064617461206f6b341c", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "0011000315a07f440b1d07534554494f20636f6e66696775726174696f6e2064617461206f6b341c", 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_MALFORMED);
     CHECK_STR(m->problem, "length field says 17, frame has 36");
@@ -218,7 +178,7 @@ static void test_problems(void)
     CHECK_INT(m->rawlen, 40);
 
     /* ruptela-009 (DTC) with the same fault: records still decoded */
-    CHECK_INT(feed("000b00000b1a29f64b1a0902ff4e9caf2c07d608f11a1480ba015030303130ff4e9caf2c07d608f11a1480ba0250303031318c91", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "000b00000b1a29f64b1a0902ff4e9caf2c07d608f11a1480ba015030303130ff4e9caf2c07d608f11a1480ba0250303031318c91", 0, TRK_UP), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_MALFORMED);
     CHECK_STR(m->problem, "length field says 11, frame has 48");
@@ -233,26 +193,24 @@ static void test_problems(void)
     snprintf(bad, sizeof bad, "%s", REC1);
     size_t k = strlen(bad);
     bad[k - 1] = '2';                                  /* ...a341 -> ...a342 */
-    CHECK_INT(feed(bad, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, bad, 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "crc mismatch: field 0xA342, computed 0xA341");
     CHECK_INT(msgs[0].nrec, 1);
 
     /* record area cut short inside a good envelope */
-    CHECK_INT(feed(mkframe("0003116e7438a7a5010001" "5f5e1000"), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, mkframe("0003116e7438a7a5010001" "5f5e1000"), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_CONTAINS(msgs[0].problem, "truncated at offset");
 
     /* bytes left over after the records */
-    CHECK_INT(feed(mkframe("0003116e7438a7a5010000" "aa"), 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, mkframe("0003116e7438a7a5010000" "aa"), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "1 bytes left over after 0 records at offset 13");
 
     /* a stream that ends inside a frame (capture, not whole input) */
-    struct trk_state st;
-    memset(&st, 0, sizeof st);
-    st.transport = TRK_TCP;
-    CHECK_INT(feed_state(&st, "00800003167d765c155d01000160cd0a", 0, TRK_UP, false), 1);
+    struct trk_state st = dt_state(TRK_TCP);
+    CHECK_INT(dt_feed_hex_state(D, &st, DT_STREAM, "00800003167d765c155d01000160cd0a", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
 }
 
@@ -263,23 +221,21 @@ static void test_framing(void)
     char hbc[64];
     snprintf(hbc, sizeof hbc, "%s", hb);
     snprintf(both, sizeof both, "%s%s%s", REC1, hbc, REC1);
-    struct trk_state st;
-    memset(&st, 0, sizeof st);
-    st.transport = TRK_TCP;
-    CHECK_INT(feed_state(&st, both, 1, TRK_UP, false), 3);
+    struct trk_state st = dt_state(TRK_TCP);
+    CHECK_INT(dt_feed_hex_state(D, &st, DT_STREAM, both, 1, TRK_UP), 3);
     CHECK_STR(msgs[0].type, "position");
     CHECK_INT(msgs[0].rawlen, 132);
     CHECK_STR(msgs[1].type, "heartbeat");
     CHECK_INT(msgs[1].rawlen, 13);
     CHECK_INT(msgs[2].status, TRK_OK);
-    CHECK_INT(feed(both, 0, TRK_UP), 3);
-    CHECK_INT(feed(both, 5, TRK_UP), 3);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, both, 0, TRK_UP), 3);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, both, 5, TRK_UP), 3);
     CHECK_INT(msgs[2].rec[0].sats, 18);
 
     /* garbage before a frame */
     char garb[600];
     snprintf(garb, sizeof garb, "ffee01%s", REC1);
-    CHECK_INT(feed(garb, 0, TRK_UP), 2);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, garb, 0, TRK_UP), 2);
     CHECK_STR(msgs[0].type, "garbage");
     CHECK_CONTAINS(msgs[0].problem, "3 bytes skipped");
     CHECK_INT(msgs[1].status, TRK_OK);

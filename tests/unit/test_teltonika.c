@@ -4,10 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check.h"
 #include "crc.h"
-#include "dissect.h"
-#include "framer.h"
+#include "dtest.h"
 
 extern const struct dissector dissector_teltonika;
 static const struct dissector *D = &dissector_teltonika;
@@ -42,12 +40,6 @@ static size_t envelope(const char *area_hex)
     return n + 12;
 }
 
-static void dec(struct trk_state *st, enum trk_dir d, unsigned tr, size_t n)
-{
-    st->transport = tr;
-    framer_decode(D, st, d, tr, B, n, &M);
-}
-
 static const struct trk_io *io_of(const struct trk_msg *m, size_t rec, uint32_t id)
 {
     const struct trk_record *r = &m->rec[rec];
@@ -62,7 +54,7 @@ static const struct trk_io *io_of(const struct trk_msg *m, size_t rec, uint32_t 
 static void test_codec8_wiki(void)
 {
     struct trk_state st = { 0 };
-    dec(&st, TRK_UP, TRK_TCP, hx(WIKI8));
+    dt_decode(D, &M, &st, TRK_UP, TRK_TCP, B, hx(WIKI8));
     CHECK_STR(M.type, "position");
     CHECK_INT(M.status, TRK_OK);
     CHECK_INT(M.nrec, 1);
@@ -95,7 +87,7 @@ static void test_codec8_wiki(void)
 static void test_codec8e_corpus(void)
 {
     struct trk_state st = { 0 };
-    dec(&st, TRK_UP, TRK_TCP, hx(
+    dt_decode(D, &M, &st, TRK_UP, TRK_TCP, B, hx(
         "00000000000000858e0200000174431aadc100061d888f21000e8a0032002e0c00000181000100000000"
         "0000000000010181001711210102030405060708090a0b0c0d0e0f10020b010ad000000174431a389100"
         "061d888f21000e8a0033002e0d000001810001000000000000000000010181001711210102030405060708"
@@ -127,7 +119,7 @@ static void test_codec8e_corpus(void)
     CHECK_INT(M.want_reply.count, 2);
 
     /* corpus teltonika-005: 8E with u16 ids and the NX element 10831 */
-    dec(&st, TRK_UP, TRK_TCP, hx(
+    dt_decode(D, &M, &st, TRK_UP, TRK_TCP, B, hx(
         "000000000000004b8e010000018368952793000f0e54fc209ab05800b300b40e00002a4f000100000000"
         "0000000000012a4f001e011c0001a40110eb47706aa38255aa96f21a154e2d00550d01000e020bd60100"
         "00823f"));
@@ -146,7 +138,7 @@ static void test_codec8e_corpus(void)
 static void test_codec16_corpus(void)
 {
     struct trk_state st = { 0 };
-    dec(&st, TRK_UP, TRK_TCP, hx(
+    dt_decode(D, &M, &st, TRK_UP, TRK_TCP, B, hx(
         "000000000000009f100100000164d855401800d5e3b744ec11c762023b011a060000000007200a0100"
         "00010500010600010d00010e00010f00011600011700011800011f00130101000001070000010800000109"
         "0000010a0000010b0000010c000001100000011100000112000001130000011400000115000001190000"
@@ -168,7 +160,7 @@ static void test_codec16_corpus(void)
 static void test_codec7_corpus(void)
 {
     struct trk_state st = { 0 };
-    dec(&st, TRK_UP, TRK_TCP, hx(
+    dt_decode(D, &M, &st, TRK_UP, TRK_TCP, B, hx(
         "000000000000003107024c61410b013f4231c2c141d0beb9003d000005006483ff4c6140eb013f4231c2"
         "c141d0beb9003d000005006483ff02000041df"));
     CHECK_INT(M.status, TRK_OK);
@@ -188,7 +180,7 @@ static void test_codec7_corpus(void)
 static void test_login_and_answers(void)
 {
     struct trk_state st = { 0 };
-    dec(&st, TRK_UP, TRK_TCP, hx("000F333536333037303432343431303133"));
+    dt_decode(D, &M, &st, TRK_UP, TRK_TCP, B, hx("000F333536333037303432343431303133"));
     CHECK_STR(M.type, "login");
     CHECK_INT(M.status, TRK_OK);
     CHECK_STR(M.imei, "356307042441013");
@@ -198,7 +190,7 @@ static void test_login_and_answers(void)
 
     /* the server's answer is one byte while the login answer is pending */
     CHECK_INT(D->frame(B, hx("0100000001"), TRK_DOWN, &st), 1);
-    dec(&st, TRK_DOWN, TRK_TCP, hx("01"));
+    dt_decode(D, &M, &st, TRK_DOWN, TRK_TCP, B, hx("01"));
     CHECK_STR(M.type, "ack");
     CHECK_INT(M.status, TRK_OK);
     CHECK_STR(msg_field_get(&M, "login"), "accepted");
@@ -209,16 +201,16 @@ static void test_login_and_answers(void)
     CHECK_INT(D->frame(B, hx("00000001"), TRK_DOWN, &st), 4);
 
     struct trk_state st2 = { 0 };
-    dec(&st2, TRK_UP, TRK_TCP, hx("000F313233343536373839303132333435"));
+    dt_decode(D, &M, &st2, TRK_UP, TRK_TCP, B, hx("000F313233343536373839303132333435"));
     CHECK_STR(M.imei, "123456789012345");
-    dec(&st2, TRK_DOWN, TRK_TCP, hx("00"));
+    dt_decode(D, &M, &st2, TRK_DOWN, TRK_TCP, B, hx("00"));
     CHECK_STR(M.type, "ack");
     CHECK_STR(msg_field_get(&M, "login"), "rejected");
     CHECK(M.is_reply.set);
     CHECK(!M.is_reply.accept);
 
     /* record count ACK */
-    dec(&st2, TRK_DOWN, TRK_TCP, hx("00000002"));
+    dt_decode(D, &M, &st2, TRK_DOWN, TRK_TCP, B, hx("00000002"));
     CHECK_STR(M.type, "ack");
     CHECK_INT(M.status, TRK_OK);
     CHECK_STR(msg_field_get(&M, "records"), "2");
@@ -230,14 +222,14 @@ static void test_login_and_answers(void)
 static void test_codec12(void)
 {
     struct trk_state st = { 0 };
-    dec(&st, TRK_DOWN, TRK_TCP, hx("000000000000000F0C010500000007676574696E666F0100004312"));
+    dt_decode(D, &M, &st, TRK_DOWN, TRK_TCP, B, hx("000000000000000F0C010500000007676574696E666F0100004312"));
     CHECK_STR(M.type, "command");
     CHECK_INT(M.status, TRK_OK);
     CHECK_STR(msg_field_get(&M, "codec"), "12");
     CHECK_STR(msg_field_get(&M, "text"), "getinfo");
 
     /* corpus teltonika-040: a response */
-    dec(&st, TRK_UP, TRK_TCP, hx(
+    dt_decode(D, &M, &st, TRK_UP, TRK_TCP, B, hx(
         "000000000000002d0c01060000002523464d323d3236323033323736313732313339362c32363230332c"
         "30372e30322e30350d0a0100009a2e"));
     CHECK_STR(M.type, "command-reply");
@@ -246,7 +238,7 @@ static void test_codec12(void)
     CHECK(msg_field_get(&M, "hex") == NULL);
 
     /* corpus teltonika-006: codec 13 with a timestamp */
-    dec(&st, TRK_UP, TRK_TCP, hx(
+    dt_decode(D, &M, &st, TRK_UP, TRK_TCP, B, hx(
         "00000000000000240d01060000001c642b3ad14754534c7c367c317c307c31323734393838347c317c0d"
         "0a010000ec11"));
     CHECK_STR(M.type, "command-reply");
@@ -256,7 +248,7 @@ static void test_codec12(void)
     CHECK_STR(msg_field_get(&M, "text"), "GTSL|6|1|0|12749884|1|");
 
     /* an undocumented codec 12 message type (corpus teltonika-049) */
-    dec(&st, TRK_UP, TRK_TCP, hx("00000000000000090c010d00000001000100000cd8"));
+    dt_decode(D, &M, &st, TRK_UP, TRK_TCP, B, hx("00000000000000090c010d00000001000100000cd8"));
     CHECK_INT(M.status, TRK_UNSUPPORTED);
     CHECK_STR(M.problem, "unsupported codec 12 message type 0x0D");
 }
@@ -264,7 +256,7 @@ static void test_codec12(void)
 static void test_codec14(void)
 {
     struct trk_state st = { 0 };
-    dec(&st, TRK_DOWN, TRK_TCP,
+    dt_decode(D, &M, &st, TRK_DOWN, TRK_TCP, B,
         hx("00000000000000160E01050000000E0352093081452251676574766572010000D2C1"));
     CHECK_STR(M.type, "command");
     CHECK_INT(M.status, TRK_OK);
@@ -273,21 +265,21 @@ static void test_codec14(void)
     CHECK_STR(msg_field_get(&M, "text"), "getver");
 
     /* the device's ACK (type 0x06) with the response */
-    dec(&st, TRK_UP, TRK_TCP, envelope("0E01060000000E035209308145225156657220303101"));
+    dt_decode(D, &M, &st, TRK_UP, TRK_TCP, B, envelope("0E01060000000E035209308145225156657220303101"));
     CHECK_STR(M.type, "command-reply");
     CHECK_INT(M.status, TRK_OK);
     CHECK_STR(M.imei, "352093081452251");
     CHECK_STR(msg_field_get(&M, "result"), "ack");
     CHECK_STR(msg_field_get(&M, "text"), "Ver 01");
     /* nACK (0x11): the IMEI did not match */
-    dec(&st, TRK_UP, TRK_TCP, hx("00000000000000100E011100000008035209308145225101000032AC"));
+    dt_decode(D, &M, &st, TRK_UP, TRK_TCP, B, hx("00000000000000100E011100000008035209308145225101000032AC"));
     CHECK_STR(M.type, "command-reply");
     CHECK_INT(M.status, TRK_OK);
     CHECK_STR(M.imei, "352093081452251");
     CHECK_CONTAINS(msg_field_get(&M, "result"), "nack");
 
     /* codec 15 (wiki example): timestamp, packed IMEI, "Hello!\n" */
-    dec(&st, TRK_UP, TRK_TCP, hx(
+    dt_decode(D, &M, &st, TRK_UP, TRK_TCP, B, hx(
         "000000000000001b0f010b00000013654b65a4012345678912345648656c6c6f210a01000093d6"));
     CHECK_STR(M.type, "command-reply");
     CHECK_INT(M.status, TRK_OK);
@@ -305,7 +297,7 @@ static void test_udp(void)
     size_t total = 2 + 1 + 1 + 2 + 15 + alen;
     snprintf(dg, sizeof dg, "%04zXCAFE01DD000F333536333037303432343431303133%s", total, WIKI8_AREA);
     struct trk_state st = { 0 };
-    dec(&st, TRK_UP, TRK_UDP, hx(dg));
+    dt_decode(D, &M, &st, TRK_UP, TRK_UDP, B, hx(dg));
     CHECK_STR(M.type, "position");
     CHECK_INT(M.status, TRK_OK);
     CHECK_STR(M.imei, "356307042441013");
@@ -319,7 +311,7 @@ static void test_udp(void)
     CHECK_INT(M.want_reply.count, 1);
     CHECK(D->probe(B, hx(dg), TRK_UDP) >= 90);
 
-    dec(&st, TRK_DOWN, TRK_UDP, hx("0005CAFE01DD01"));
+    dt_decode(D, &M, &st, TRK_DOWN, TRK_UDP, B, hx("0005CAFE01DD01"));
     CHECK_STR(M.type, "ack");
     CHECK_INT(M.status, TRK_OK);
     CHECK(M.is_reply.set);
@@ -328,7 +320,7 @@ static void test_udp(void)
 
     /* wrong channel length */
     snprintf(dg, sizeof dg, "%04zXCAFE01DD000F333536333037303432343431303133%s", total + 3, WIKI8_AREA);
-    dec(&st, TRK_UP, TRK_UDP, hx(dg));
+    dt_decode(D, &M, &st, TRK_UP, TRK_UDP, B, hx(dg));
     CHECK_INT(M.status, TRK_MALFORMED);
     char want[80];
     snprintf(want, sizeof want, "length field says %zu, frame has %zu", total + 3, total);
@@ -340,99 +332,61 @@ static void test_problems(void)
     struct trk_state st = { 0 };
     size_t n = hx(WIKI8);
     B[n - 1] = 0xCE;                                     /* CRC field C7CE */
-    dec(&st, TRK_UP, TRK_TCP, n);
+    dt_decode(D, &M, &st, TRK_UP, TRK_TCP, B, n);
     CHECK_INT(M.status, TRK_MALFORMED);
     CHECK_STR(M.problem, "crc mismatch: field 0xC7CE, computed 0xC7CF");
     CHECK_INT(M.nrec, 1);                                /* still decoded */
 
     n = hx(WIKI8);
     B[7] = 0x37;                                         /* says 55, has 54 */
-    dec(&st, TRK_UP, TRK_TCP, n);
+    dt_decode(D, &M, &st, TRK_UP, TRK_TCP, B, n);
     CHECK_INT(M.status, TRK_MALFORMED);
     CHECK_STR(M.problem, "length field says 55, frame has 54");
 
     /* N2 = 2 with a valid CRC */
     char area[400];
     snprintf(area, sizeof area, "%.*s02", (int)strlen(WIKI8_AREA) - 2, WIKI8_AREA);
-    dec(&st, TRK_UP, TRK_TCP, envelope(area));
+    dt_decode(D, &M, &st, TRK_UP, TRK_TCP, B, envelope(area));
     CHECK_INT(M.status, TRK_MALFORMED);
     CHECK_STR(M.problem, "record count mismatch: N1=1, N2=2");
 
     /* one record announced, 20 bytes of it present: the angle read fails at 10 + 19 */
-    dec(&st, TRK_UP, TRK_TCP, envelope("08010000016B40D8EA3001000000000000000000000001"));
+    dt_decode(D, &M, &st, TRK_UP, TRK_TCP, B, envelope("08010000016B40D8EA3001000000000000000000000001"));
     CHECK_INT(M.status, TRK_MALFORMED);
     CHECK_STR(M.problem, "truncated at offset 29");
 
     /* well-formed envelope, unknown codec */
-    dec(&st, TRK_UP, TRK_TCP, envelope("09010001"));
+    dt_decode(D, &M, &st, TRK_UP, TRK_TCP, B, envelope("09010001"));
     CHECK_INT(M.status, TRK_UNSUPPORTED);
     CHECK_STR(M.problem, "unsupported codec 0x09");
 
     /* IMEI packet whose length field disagrees */
-    dec(&st, TRK_UP, TRK_TCP, hx("000F3335363330373034323434313031"));
+    dt_decode(D, &M, &st, TRK_UP, TRK_TCP, B, hx("000F3335363330373034323434313031"));
     CHECK_INT(M.status, TRK_MALFORMED);
     CHECK_STR(M.problem, "length field says 15, frame has 14");
 
     /* bytes left over after the records (valid CRC) */
     snprintf(area, sizeof area, "%.*sAABB01", (int)strlen(WIKI8_AREA) - 2, WIKI8_AREA);
-    dec(&st, TRK_UP, TRK_TCP, envelope(area));
+    dt_decode(D, &M, &st, TRK_UP, TRK_TCP, B, envelope(area));
     CHECK_INT(M.status, TRK_MALFORMED);
     CHECK_CONTAINS(M.problem, "2 bytes left over after 1 records");
-}
-
-/* run `n` bytes of B through a framer in chunks of `chunk`; messages into out[] */
-struct seen { char type[24]; enum trk_status st; char problem[TRK_PROBLEM_MAX]; size_t rawlen; size_t nrec; };
-
-static int run_stream(struct trk_state *st, enum trk_dir d, const unsigned char *p, size_t n,
-                      size_t chunk, struct seen *out, int max)
-{
-    struct framer f;
-    int k = 0;
-    framer_init(&f);
-    st->transport = TRK_TCP;
-    for (size_t off = 0; off < n; off += chunk) {
-        size_t c = n - off < chunk ? n - off : chunk;
-        framer_begin(&f, p + off, c);
-        while (framer_next(&f, D, st, d, &M))
-            if (k < max) {
-                snprintf(out[k].type, sizeof out[k].type, "%s", M.type);
-                out[k].st = M.status;
-                snprintf(out[k].problem, sizeof out[k].problem, "%s", M.problem);
-                out[k].rawlen = M.rawlen;
-                out[k].nrec = M.nrec;
-                k++;
-            }
-        framer_end(&f);
-    }
-    while (framer_flush(&f, D, st, d, &M))
-        if (k < max) {
-            snprintf(out[k].type, sizeof out[k].type, "%s", M.type);
-            out[k].st = M.status;
-            snprintf(out[k].problem, sizeof out[k].problem, "%s", M.problem);
-            out[k].rawlen = M.rawlen;
-            out[k].nrec = M.nrec;
-            k++;
-        }
-    framer_free(&f);
-    return k;
 }
 
 static void test_framing(void)
 {
     static unsigned char s[4096];
-    struct seen out[16];
     size_t n;
 
     /* one AVL packet fed byte by byte */
-    struct trk_state st = { 0 };
+    struct trk_state st = dt_state(TRK_TCP);
     n = hx(WIKI8);
     memcpy(s, B, n);
-    int k = run_stream(&st, TRK_UP, s, n, 1, out, 16);
+    size_t k = dt_feed_state(D, &st, DT_STREAM, s, n, 1, TRK_UP);
     CHECK_INT(k, 1);
-    CHECK_STR(out[0].type, "position");
-    CHECK_INT(out[0].st, TRK_OK);
-    CHECK_INT(out[0].rawlen, n);
-    CHECK_INT(out[0].nrec, 1);
+    CHECK_STR(msgs[0].type, "position");
+    CHECK_INT(msgs[0].status, TRK_OK);
+    CHECK_INT(msgs[0].rawlen, n);
+    CHECK_INT(msgs[0].nrec, 1);
 
     /* keep-alive, login and AVL packet in one chunk (and the same split byte by byte) */
     n = hx("FF000F333536333037303432343431303133");
@@ -442,55 +396,55 @@ static void test_framing(void)
     n += m2;
     const size_t chunks[2] = { n, 1 };
     for (size_t c = 0; c < 2; c++) {
-        struct trk_state st2 = { 0 };
-        k = run_stream(&st2, TRK_UP, s, n, chunks[c], out, 16);
+        struct trk_state st2 = dt_state(TRK_TCP);
+        k = dt_feed_state(D, &st2, DT_STREAM, s, n, chunks[c], TRK_UP);
         CHECK_INT(k, 3);
-        CHECK_STR(out[0].type, "keepalive");
-        CHECK_INT(out[0].rawlen, 1);
-        CHECK_STR(out[1].type, "login");
-        CHECK_INT(out[1].rawlen, 17);
-        CHECK_STR(out[2].type, "position");
-        CHECK_INT(out[2].st, TRK_OK);
+        CHECK_STR(msgs[0].type, "keepalive");
+        CHECK_INT(msgs[0].rawlen, 1);
+        CHECK_STR(msgs[1].type, "login");
+        CHECK_INT(msgs[1].rawlen, 17);
+        CHECK_STR(msgs[2].type, "position");
+        CHECK_INT(msgs[2].status, TRK_OK);
     }
 
     /* garbage before a login: reported as garbage, then the login */
     n = hx("DEADBEEF4142000F333536333037303432343431303133");
     memcpy(s, B, n);
-    struct trk_state st3 = { 0 };
-    k = run_stream(&st3, TRK_UP, s, n, n, out, 16);
+    struct trk_state st3 = dt_state(TRK_TCP);
+    k = dt_feed_state(D, &st3, DT_STREAM, s, n, n, TRK_UP);
     CHECK_INT(k, 2);
-    CHECK_STR(out[0].type, "garbage");
-    CHECK_INT(out[0].st, TRK_MALFORMED);
-    CHECK_STR(out[0].problem, "6 bytes skipped: no teltonika frame start");
-    CHECK_STR(out[1].type, "login");
-    CHECK_INT(out[1].st, TRK_OK);
+    CHECK_STR(msgs[0].type, "garbage");
+    CHECK_INT(msgs[0].status, TRK_MALFORMED);
+    CHECK_STR(msgs[0].problem, "6 bytes skipped: no teltonika frame start");
+    CHECK_STR(msgs[1].type, "login");
+    CHECK_INT(msgs[1].status, TRK_OK);
 
     /* server side after a login: answer, record ACK, codec 12 command, ACK, in one chunk */
     struct trk_state st4 = { 0 };
-    dec(&st4, TRK_UP, TRK_TCP, hx("000F333536333037303432343431303133"));
+    dt_decode(D, &M, &st4, TRK_UP, TRK_TCP, B, hx("000F333536333037303432343431303133"));
     n = hx("0100000001000000000000000F0C010500000007676574696E666F010000431200000000");
     memcpy(s, B, n);
-    k = run_stream(&st4, TRK_DOWN, s, n, n, out, 16);
+    k = dt_feed_state(D, &st4, DT_STREAM, s, n, n, TRK_DOWN);
     CHECK_INT(k, 4);
-    CHECK_STR(out[0].type, "ack");
-    CHECK_INT(out[0].rawlen, 1);
-    CHECK_STR(out[1].type, "ack");
-    CHECK_INT(out[1].rawlen, 4);
-    CHECK_STR(out[2].type, "command");
-    CHECK_INT(out[2].rawlen, 27);
-    CHECK_INT(out[2].st, TRK_OK);
-    CHECK_STR(out[3].type, "ack");
-    CHECK_INT(out[3].rawlen, 4);
-    CHECK_INT(out[3].st, TRK_OK);
+    CHECK_STR(msgs[0].type, "ack");
+    CHECK_INT(msgs[0].rawlen, 1);
+    CHECK_STR(msgs[1].type, "ack");
+    CHECK_INT(msgs[1].rawlen, 4);
+    CHECK_STR(msgs[2].type, "command");
+    CHECK_INT(msgs[2].rawlen, 27);
+    CHECK_INT(msgs[2].status, TRK_OK);
+    CHECK_STR(msgs[3].type, "ack");
+    CHECK_INT(msgs[3].rawlen, 4);
+    CHECK_INT(msgs[3].status, TRK_OK);
 
     /* mid-stream (no login seen): 4-byte ACKs; four zero bytes alone are an ACK of 0 */
-    struct trk_state st5 = { 0 };
+    struct trk_state st5 = dt_state(TRK_TCP);
     n = hx("0000000300000000");
-    k = run_stream(&st5, TRK_DOWN, B, n, 4, out, 16);
+    k = dt_feed_state(D, &st5, DT_STREAM, B, n, 4, TRK_DOWN);
     CHECK_INT(k, 2);
-    CHECK_STR(out[0].type, "ack");
-    CHECK_STR(out[1].type, "ack");
-    CHECK_INT(out[1].st, TRK_OK);
+    CHECK_STR(msgs[0].type, "ack");
+    CHECK_STR(msgs[1].type, "ack");
+    CHECK_INT(msgs[1].status, TRK_OK);
     CHECK_INT(D->frame(B, 4, TRK_DOWN, &st5), 4);
 
     /* framer contract: never more than n; absurd lengths are skipped */

@@ -6,49 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check.h"
-#include "dissect.h"
-#include "framer.h"
+#include "dtest.h"
 
 extern const struct dissector dissector_topflytech;
 static const struct dissector *const D = &dissector_topflytech;
-
-static struct trk_msg msgs[8];
-static size_t nmsgs;
-static struct trk_msg scratch;
-
-static size_t feed_state(struct trk_state *st, const char *hex, size_t step, enum trk_dir dir,
-                         bool whole)
-{
-    static unsigned char buf[8192];
-    size_t n = check_unhex(hex, buf, sizeof buf);
-    struct framer f;
-    framer_init(&f);
-    f.whole_input = whole;
-    nmsgs = 0;
-    if (step == 0) step = n ? n : 1;
-    for (size_t o = 0; o < n; o += step) {
-        size_t k = n - o < step ? n - o : step;
-        framer_begin(&f, buf + o, k);
-        while (framer_next(&f, D, st, dir, &scratch))
-            if (nmsgs < 8) msgs[nmsgs++] = scratch;
-        framer_end(&f);
-    }
-    while (framer_flush(&f, D, st, dir, &scratch))
-        if (nmsgs < 8) msgs[nmsgs++] = scratch;
-    framer_free(&f);
-    return nmsgs;
-}
-
-static size_t feed(const char *hex, size_t step, enum trk_dir dir)
-{
-    struct trk_state st;
-    memset(&st, 0, sizeof st);
-    st.transport = TRK_TCP;
-    return feed_state(&st, hex, step, dir, true);
-}
-
-static const char *F(const struct trk_msg *m, const char *key) { return msg_field_get(m, key); }
 
 static const char *LOGIN = "232301001500020357367031063979150208625010";          /* t800x-027 */
 static const char *HBEAT = "232303000f00000357367031063979";                      /* t800x-028 */
@@ -56,7 +17,7 @@ static const char *GPS = "232302004200150357367031063979003c03842307d000004a0000
 
 static void test_login_heartbeat(void)
 {
-    CHECK_INT(feed(LOGIN, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, LOGIN, 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "login");
@@ -67,20 +28,20 @@ static void test_login_heartbeat(void)
     CHECK(m->want_reply.set);
     CHECK_INT(m->want_reply.key, 0x010002);
 
-    CHECK_INT(feed(HBEAT, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, HBEAT, 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_STR(msgs[0].type, "heartbeat");
     CHECK_INT(msgs[0].want_reply.key, 0x030000);
 
     /* the server's echo */
-    CHECK_INT(feed("232301000f00020357367031063979", 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "232301000f00020357367031063979", 0, TRK_DOWN), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "ack");
     CHECK(m->is_reply.set);
     CHECK_INT(m->is_reply.key, 0x010002);
     /* an alarm ACK carries the alarm code */
-    CHECK_INT(feed("232304001000030357367031063979" "02", 0, TRK_DOWN), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "232304001000030357367031063979" "02", 0, TRK_DOWN), 1);
     CHECK_STR(msgs[0].type, "ack");
     CHECK_STR(F(&msgs[0], "alarm"), "0x02");
     CHECK_INT(msgs[0].is_reply.key, 0x040003);
@@ -88,7 +49,7 @@ static void test_login_heartbeat(void)
 
 static void test_positions(void)
 {
-    CHECK_INT(feed(GPS, 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, GPS, 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "position");
@@ -106,7 +67,7 @@ static void test_positions(void)
     CHECK_INT(m->want_reply.key, 0x020015);
 
     /* no fix: cell data instead of coordinates (t800x-031) */
-    CHECK_INT(feed("232302004200000357367031063979003c03842307d000008000000501000000010094009400000002a0b90015102814590694015a00620cf698620cf49e620cf498", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "232302004200000357367031063979003c03842307d000008000000501000000010094009400000002a0b90015102814590694015a00620cf698620cf49e620cf498", 0, TRK_UP), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_INT(m->nrec, 1);
@@ -117,7 +78,7 @@ static void test_positions(void)
     CHECK_STR(F(m, "lac"), "3170");
 
     /* "''" family: status and alarm code first (t800x-016) */
-    CHECK_INT(feed("2727040049001b0866425039645728c916190604005240000000007739d2c25b681f420000000080000081000020174105000005458216001e000000f01e00001e30d0000000000000", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "2727040049001b0866425039645728c916190604005240000000007739d2c25b681f420000000080000081000020174105000005458216001e000000f01e00001e30d0000000000000", 0, TRK_UP), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "alarm");
@@ -129,7 +90,7 @@ static void test_positions(void)
     CHECK(!m->rec[0].valid);                            /* status bit 7: fix not valid */
 
     /* "##" alarm: alarm code, odometer and battery level before the time (t800x-029) */
-    CHECK_INT(feed("232304004200030357367031063979003c03842307d00000c80000050100008000008900890100000017b100151022121648b8ef0c4422969342cec5944100000110", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "232304004200030357367031063979003c03842307d00000c80000050100008000008900890100000017b100151022121648b8ef0c4422969342cec5944100000110", 0, TRK_UP), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "alarm");
@@ -141,7 +102,7 @@ static void test_positions(void)
     CHECK_NEAR(m->rec[0].course, 272, 1e-9);
 
     /* "&&" family (t800x-015) */
-    CHECK_INT(feed("262602005308090865284040309670000f000f0f0000005a47c000050100000020000000008bfd0020022505185300004041dcc9d6c243b3c6410000012712400000000009e2ffffffffffffffffffffffff09", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "262602005308090865284040309670000f000f0f0000005a47c000050100000020000000008bfd0020022505185300004041dcc9d6c243b3c6410000012712400000000009e2ffffffffffffffffffffffff09", 0, TRK_UP), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_INT(m->rec[0].time_ms / 1000, trk_timegm(2020, 2, 25, 5, 18, 53));
@@ -150,7 +111,7 @@ static void test_positions(void)
     CHECK_NEAR(m->rec[0].alt, 12, 1e-9);
 
     /* "%%" 0x14 (t800x-032): the time at body offset 37 */
-    CHECK_INT(feed("2525140059002d0869084069062093001902581e000000644fc0000500000080010000ffffffffffff000000001300000000160125081006080400000a4317cdf4c20fc73c420000000003630263ffff0000001cffffffffff", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "2525140059002d0869084069062093001902581e000000644fc0000500000080010000ffffffffffff000000001300000000160125081006080400000a4317cdf4c20fc73c420000000003630263ffff0000001cffffffffff", 0, TRK_UP), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "alarm");
@@ -159,7 +120,7 @@ static void test_positions(void)
     CHECK_NEAR(m->rec[0].lon, -122.400566, 1e-5);
 
     /* "&&" 0x05 driving behaviour: two samples, the second without a location (t800x-002) */
-    CHECK_INT(feed("2626050040031208696160625731520525050817271100000000844d74c260f80bc2000000000360250508172716ffffffffffffffffffffffff0270ffff0360", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "2626050040031208696160625731520525050817271100000000844d74c260f80bc2000000000360250508172716ffffffffffffffffffffffff0270ffff0360", 0, TRK_UP), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "event");
@@ -172,7 +133,7 @@ static void test_positions(void)
 static void test_info(void)
 {
     /* network info (t800x-008) */
-    CHECK_INT(feed("2525110055000208677300508924902206262035310c540045004c00430045004c0004454447450847534d20313930300f323134303734323036373835323839143839333430373131373930303936383037363846", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "2525110055000208677300508924902206262035310c540045004c00430045004c0004454447450847534d20313930300f323134303734323036373835323839143839333430373131373930303936383037363846", 0, TRK_UP), 1);
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "info");
@@ -182,7 +143,7 @@ static void test_info(void)
     CHECK_STR(F(m, "imsi"), "214074206785289");
 
     /* command reply in UTF-16LE (t800x-021) */
-    CHECK_INT(feed("2525810128000108664250328959160149004d00450049003a003800360036003400320035003000330032003800390035003900310036002c005300450054002000560045005200530049004f004e0020004f004b002c00560065007200730069006f006e003a00420061007300690063003a00560031002e0030002e0030002c004100500050003a00560034002e0032002e0033002c004200550049004c0044003a0032003000310039002d00300033002d00330030002c00300038003a00300035002c0050004c0054003a0032003500300033004100560045002c00480057003a00560032002e0031002c004d004f00440045004c003a002c004d004f00440045004d003a0042003900470036004d0041005200300032004100300037004d00310047002300", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "2525810128000108664250328959160149004d00450049003a003800360036003400320035003000330032003800390035003900310036002c005300450054002000560045005200530049004f004e0020004f004b002c00560065007200730069006f006e003a00420061007300690063003a00560031002e0030002e0030002c004100500050003a00560034002e0032002e0033002c004200550049004c0044003a0032003000310039002d00300033002d00330030002c00300038003a00300035002c0050004c0054003a0032003500300033004100560045002c00480057003a00560032002e0031002c004d004f00440045004c003a002c004d004f00440045004d003a0042003900470036004d0041005200300032004100300037004d00310047002300", 0, TRK_UP), 1);
     m = &msgs[0];
     CHECK_INT(m->status, TRK_OK);
     CHECK_STR(m->type, "command-reply");
@@ -190,15 +151,13 @@ static void test_info(void)
     CHECK(!m->want_reply.set);
 
     /* an unknown type in a well-formed message */
-    CHECK_INT(feed("232377000f00000357367031063979", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "232377000f00000357367031063979", 0, TRK_UP), 1);
     CHECK_STR(msgs[0].type, "garbage");                 /* not a frame start */
     struct trk_msg u;
-    struct trk_state st;
-    memset(&st, 0, sizeof st);
-    st.transport = TRK_UDP;
+    struct trk_state st = dt_state(TRK_UDP);
     unsigned char b[64];
     size_t n = check_unhex("232306000f00000357367031063979", b, sizeof b);
-    framer_decode(D, &st, TRK_UP, TRK_UDP, b, n, &u);
+    dt_decode(D, &u, &st, TRK_UP, TRK_UDP, b, n);
     CHECK_INT(u.status, TRK_UNSUPPORTED);
     CHECK_STR(u.problem, "unsupported message type 0x06");
 }
@@ -206,33 +165,31 @@ static void test_info(void)
 static void test_udp_and_problems(void)
 {
     struct trk_msg u;
-    struct trk_state st;
-    memset(&st, 0, sizeof st);
-    st.transport = TRK_UDP;
+    struct trk_state st = dt_state(TRK_UDP);
     unsigned char b[256];
     size_t n = check_unhex(GPS, b, sizeof b);
-    framer_decode(D, &st, TRK_UP, TRK_UDP, b, n, &u);
+    dt_decode(D, &u, &st, TRK_UP, TRK_UDP, b, n);
     CHECK_INT(u.status, TRK_OK);
     CHECK_STR(u.imei, "357367031063979");
     CHECK_NEAR(u.rec[0].lat, 18.591219, 1e-5);
 
     /* a datagram shorter than its length field */
-    framer_decode(D, &st, TRK_UP, TRK_UDP, b, n - 4, &u);
+    dt_decode(D, &u, &st, TRK_UP, TRK_UDP, b, n - 4);
     CHECK_INT(u.status, TRK_MALFORMED);
     CHECK_STR(u.problem, "length field says 66, frame has 62");
 
     /* the end of a TCP stream cuts a message */
-    CHECK_INT(feed("232302004200150357367031063979003c", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "232302004200150357367031063979003c", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "length field says 66, frame has 17");
 
     /* IMEI bytes that are not digits */
-    CHECK_INT(feed("232303000f000003573670310639ff", 0, TRK_UP), 1);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "232303000f000003573670310639ff", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "imei field is not 16 decimal digits");
 
     /* header too short to read */
-    framer_decode(D, &st, TRK_UP, TRK_UDP, b, 9, &u);
+    dt_decode(D, &u, &st, TRK_UP, TRK_UDP, b, 9);
     CHECK_INT(u.status, TRK_MALFORMED);
     CHECK_CONTAINS(u.problem, "truncated at offset");
 }
@@ -241,22 +198,20 @@ static void test_framing(void)
 {
     char all[1024];
     snprintf(all, sizeof all, "%s%s%s", LOGIN, GPS, HBEAT);
-    struct trk_state st;
-    memset(&st, 0, sizeof st);
-    st.transport = TRK_TCP;
-    CHECK_INT(feed_state(&st, all, 1, TRK_UP, false), 3);
+    struct trk_state st = dt_state(TRK_TCP);
+    CHECK_INT(dt_feed_hex_state(D, &st, DT_STREAM, all, 1, TRK_UP), 3);
     CHECK_STR(msgs[0].type, "login");
     CHECK_INT(msgs[0].rawlen, 21);
     CHECK_STR(msgs[1].type, "position");
     CHECK_INT(msgs[1].rawlen, 66);
     CHECK_STR(msgs[2].type, "heartbeat");
     CHECK_INT(msgs[2].rawlen, 15);
-    CHECK_INT(feed(all, 0, TRK_UP), 3);
-    CHECK_INT(feed(all, 4, TRK_UP), 3);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, all, 0, TRK_UP), 3);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, all, 4, TRK_UP), 3);
     CHECK_NEAR(msgs[1].rec[0].lon, 73.752579, 1e-5);
 
     /* seven messages in one chunk (t800x-006) */
-    CHECK_INT(feed("25251300594a1b0869738060144917003c0e101e03e85a2dc8c00005070000410000000000000000000000005b000003a5b45e00230919102252e3a5094288fabfc0e98b15420000010403921352ffff0000001cffffffffff25251300594a1c0869738060144917003c0e101e03e85a2ac7c00005070000410000000000000000000000002d000003a5b48b002309191023522d320642abfebfc0e98b15420000010c03921345ffff0000001bffffffffff", 0, TRK_UP), 2);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, "25251300594a1b0869738060144917003c0e101e03e85a2dc8c00005070000410000000000000000000000005b000003a5b45e00230919102252e3a5094288fabfc0e98b15420000010403921352ffff0000001cffffffffff25251300594a1c0869738060144917003c0e101e03e85a2ac7c00005070000410000000000000000000000002d000003a5b48b002309191023522d320642abfebfc0e98b15420000010c03921345ffff0000001bffffffffff", 0, TRK_UP), 2);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_INT(msgs[1].status, TRK_OK);
     CHECK_INT(msgs[1].rec[0].time_ms / 1000, trk_timegm(2023, 9, 19, 10, 23, 52));
@@ -264,7 +219,7 @@ static void test_framing(void)
     /* garbage before a message */
     char garb[256];
     snprintf(garb, sizeof garb, "0a0b23%s", LOGIN);
-    CHECK_INT(feed(garb, 0, TRK_UP), 2);
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, garb, 0, TRK_UP), 2);
     CHECK_STR(msgs[0].type, "garbage");
     CHECK_CONTAINS(msgs[0].problem, "3 bytes skipped");
     CHECK_STR(msgs[1].imei, "357367031063979");
