@@ -88,7 +88,7 @@ build/fuzz/obj/%.o: %.c $(wildcard include/*.h)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
 build/fuzz/libfuzz.a: $(FUZZ_OBJ)
 	rm -f $@ && ar rcs $@ $^
-build/fuzz/%: tests/fuzz/%.c build/fuzz/libfuzz.a
+build/fuzz/%: tests/fuzz/%.c build/fuzz/libfuzz.a $(wildcard tests/fuzz/*.h)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< build/fuzz/libfuzz.a $(LIBS)
 fuzz-build: $(FUZZ_TARGETS)
 fuzz: deps fuzz-build

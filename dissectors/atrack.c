@@ -27,39 +27,18 @@
 #include "dissect.h"
 #include "msg.h"
 #include "rd.h"
+#include "fieldset.h"
+#include "texttok.h"
 
 #define A_TEXT_MAX 16384
-#define A_SPARE 2
 #define A_HDR_MAX 40
-
-struct tok { const char *s; size_t n; };
+#define TXT_SHOWN 1023       /* longest text field */
 
 /* --------------------------------------------------------------- helpers */
 
-static bool room(struct trk_msg *m, const char *key)
-{
-    return m->nfield + A_SPARE < TRK_MAX_FIELDS && !msg_field_get(m, key);
-}
-
-static void f_int(struct trk_msg *m, const char *key, int64_t v) { if (room(m, key)) msg_field_int(m, key, v); }
-static void f_num(struct trk_msg *m, const char *key, double v) { if (room(m, key)) msg_field_num(m, key, v); }
-
-static void f_text(struct trk_msg *m, const char *key, const char *s, size_t n)
-{
-    char buf[1024];
-    size_t o = 0;
-    if (!room(m, key)) return;
-    for (size_t i = 0; i < n && o + 1 < sizeof buf; i++) {
-        unsigned char c = (unsigned char)s[i];
-        buf[o++] = (c < 0x20 || c >= 0x7f) ? '.' : (char)c;
-    }
-    buf[o] = 0;
-    msg_field_str(m, key, "%s", buf);
-}
-
 static void f_hexb(struct trk_msg *m, const char *key, const uint8_t *p, size_t n)
 {
-    if (!room(m, key)) return;
+    if (!field_room(m, key)) return;
     if (n > 512) n = 512;
     const char *h = msg_hex(m, p, n);
     if (h) msg_field_str(m, key, "%s", h);
@@ -272,27 +251,27 @@ static bool custom_values(struct trk_msg *m, struct trk_rd *c, const char *form,
                 key[k] = 0;
                 int w = custom_width(key);
                 if (w < 0) {
-                    if (first && room(m, "custom_unknown")) msg_field_str(m, "custom_unknown", "%s", key);
+                    if (first && field_room(m, "custom_unknown")) msg_field_str(m, "custom_unknown", "%s", key);
                     return false;
                 }
                 if (w == 0) {
                     char sbuf[256];
                     strz(c, sbuf, sizeof sbuf, NULL);
-                    if (first && !strcmp(key, "VN") && room(m, "vin")) msg_field_str(m, "vin", "%s", sbuf);
-                    if (first && !strcmp(key, "CD") && room(m, "iccid")) msg_field_str(m, "iccid", "%s", sbuf);
+                    if (first && !strcmp(key, "VN") && field_room(m, "vin")) msg_field_str(m, "vin", "%s", sbuf);
+                    if (first && !strcmp(key, "CD") && field_room(m, "iccid")) msg_field_str(m, "iccid", "%s", sbuf);
                 } else if (w <= 8) {
                     uint64_t v = rd_be(c, (size_t)w);
                     if (!c->err && !strcmp(key, "SA")) { r->sats = (int)v; r->has |= TRK_R_SATS; }
                     if (!c->err && !strcmp(key, "AT")) { r->alt = (int32_t)v; r->has |= TRK_R_ALT; }
                     if (first && !c->err) {
-                        if (!strcmp(key, "MV")) f_num(m, "power", v / 10.0);
-                        else if (!strcmp(key, "BV")) f_num(m, "battery", v / 10.0);
-                        else if (!strcmp(key, "GQ")) f_int(m, "gsm_signal", (int64_t)v);
-                        else if (!strcmp(key, "RP")) f_int(m, "rpm", (int64_t)v);
-                        else if (!strcmp(key, "FL")) f_int(m, "fuel_level", (int64_t)v);
-                        else if (!strcmp(key, "CE")) f_int(m, "cell_id", (int64_t)v);
-                        else if (!strcmp(key, "LC")) f_int(m, "lac", (int64_t)v);
-                        else if (!strcmp(key, "ME")) f_int(m, "device_imei", (int64_t)v);
+                        if (!strcmp(key, "MV")) field_num(m, "power", v / 10.0);
+                        else if (!strcmp(key, "BV")) field_num(m, "battery", v / 10.0);
+                        else if (!strcmp(key, "GQ")) field_int(m, "gsm_signal", (int64_t)v);
+                        else if (!strcmp(key, "RP")) field_int(m, "rpm", (int64_t)v);
+                        else if (!strcmp(key, "FL")) field_int(m, "fuel_level", (int64_t)v);
+                        else if (!strcmp(key, "CE")) field_int(m, "cell_id", (int64_t)v);
+                        else if (!strcmp(key, "LC")) field_int(m, "lac", (int64_t)v);
+                        else if (!strcmp(key, "ME")) field_int(m, "device_imei", (int64_t)v);
                     }
                 } else if (w != 100) {
                     rd_skip(c, (size_t)w);
@@ -352,25 +331,25 @@ static bool binary_record(struct trk_msg *m, struct trk_rd *c, bool first)
     r->has = TRK_R_TIME | TRK_R_COURSE | TRK_R_SPEED | TRK_R_VALID;
     if (r->lat >= -90 && r->lat <= 90 && r->lon >= -180 && r->lon <= 180) r->has |= TRK_R_POS;
     if (first) {
-        f_int(m, "report_id", report);
+        field_int(m, "report_id", report);
         const char *rn = report_name(report);
-        if (rn && room(m, "event")) msg_field_str(m, "event", "%s", rn);
-        f_num(m, "odometer_km", odo / 10.0);
-        f_num(m, "hdop", hdop / 10.0);
-        f_int(m, "inputs", in);
-        f_int(m, "outputs", out);
-        f_num(m, "adc_v", adc / 1000.0);
-        if (driver[0] && room(m, "driver")) msg_field_str(m, "driver", "%s", driver);
-        if (t1 != 2000) f_num(m, "temp1", t1 / 10.0);
-        if (t2 != 2000) f_num(m, "temp2", t2 / 10.0);
-        if (textlen && room(m, "text")) msg_field_str(m, "text", "%s", text);
+        if (rn && field_room(m, "event")) msg_field_str(m, "event", "%s", rn);
+        field_num(m, "odometer_km", odo / 10.0);
+        field_num(m, "hdop", hdop / 10.0);
+        field_int(m, "inputs", in);
+        field_int(m, "outputs", out);
+        field_num(m, "adc_v", adc / 1000.0);
+        if (driver[0] && field_room(m, "driver")) msg_field_str(m, "driver", "%s", driver);
+        if (t1 != 2000) field_num(m, "temp1", t1 / 10.0);
+        if (t2 != 2000) field_num(m, "temp2", t2 / 10.0);
+        if (textlen && field_room(m, "text")) msg_field_str(m, "text", "%s", text);
     }
     /* custom data with its form string */
     if (rd_peek(c, c->off) == '%') {
         size_t fl;
         strz(c, form, sizeof form, &fl);
         if (c->err) return false;
-        if (first && room(m, "form")) msg_field_str(m, "form", "%s", form);
+        if (first && field_room(m, "form")) msg_field_str(m, "form", "%s", form);
         if (!custom_values(m, c, form, first, r)) return false;
     }
     return true;
@@ -397,17 +376,17 @@ static void decode_binary(struct trk_rd *rd, enum trk_dir d, struct trk_msg *m)
     uint64_t id = rd_be64(&body);
     if (body.err) { m->type = "unknown"; msg_truncated(m, &body); return; }
     set_unit(m, id);
-    f_int(m, "serial", seq);
+    field_int(m, "serial", seq);
     m->want_reply.set = true;
     m->want_reply.key = seq;
     m->want_reply.count = 1;
     if (a == '@' && b == 'R') {
         m->type = "photo";
-        f_int(m, "photo_bytes", (int64_t)rd_left(&body));
+        field_int(m, "photo_bytes", (int64_t)rd_left(&body));
         rd_skip(&body, rd_left(&body));
         return;
     }
-    if (!(a == '@' && b == 'P') && room(m, "prefix")) msg_field_str(m, "prefix", "%02x%02x", a, b);
+    if (!(a == '@' && b == 'P') && field_room(m, "prefix")) msg_field_str(m, "prefix", "%02x%02x", a, b);
     m->type = "position";
     bool first = true;
     while (rd_left(&body) > 0) {
@@ -417,40 +396,13 @@ static void decode_binary(struct trk_rd *rd, enum trk_dir d, struct trk_msg *m)
     if (body.err && m->nrec == 0) { msg_truncated(m, &body); return; }
     if (rd_left(&body) && !body.err) {
         size_t k = rd_left(&body);
-        f_int(m, "undecoded_bytes", (int64_t)k);
+        field_int(m, "undecoded_bytes", (int64_t)k);
         f_hexb(m, "undecoded", rd_span(&body, k), k);
     }
-    f_int(m, "records", (int64_t)m->nrec);
+    field_int(m, "records", (int64_t)m->nrec);
 }
 
 /* ----------------------------------------------------------- text forms */
-
-static size_t split(struct tok in, char sep, struct tok *out, size_t max)
-{
-    size_t k = 0, start = 0;
-    for (size_t i = 0; i <= in.n; i++) {
-        if (i == in.n || in.s[i] == sep) {
-            if (k < max) { out[k].s = in.s + start; out[k].n = i - start; }
-            k++;
-            start = i + 1;
-        }
-    }
-    return k;
-}
-
-static bool tok_num(struct tok t, double *v)
-{
-    size_t i = 0;
-    bool neg = false, digits = false;
-    double x = 0, scale = 1;
-    if (i < t.n && (t.s[i] == '-' || t.s[i] == '+')) neg = t.s[i++] == '-';
-    for (; i < t.n && is_digit(t.s[i]); i++) { x = x * 10 + (t.s[i] - '0'); digits = true; }
-    if (i < t.n && t.s[i] == '.')
-        for (i++; i < t.n && is_digit(t.s[i]); i++) { scale /= 10; x += (t.s[i] - '0') * scale; digits = true; }
-    if (!digits || i != t.n || x > 1e15) return false;
-    *v = neg ? -x : x;
-    return true;
-}
 
 /* Unix seconds (<= 10 digits) or YYYYMMDDhhmmss */
 static bool tok_time(struct tok t, int64_t *out)
@@ -484,38 +436,38 @@ static void text_record(struct trk_msg *m, const struct tok *f, size_t nf, bool 
     struct trk_record *r = msg_add_record(m);
     if (!r) return;
     if (tok_time(f[0], &t)) { r->time_ms = t * 1000; r->has |= TRK_R_TIME; }
-    if (tok_num(f[3], &lon) && tok_num(f[4], &lat)) {
+    if (tok_decimal(f[3], 1e15, &lon) && tok_decimal(f[4], 1e15, &lat)) {
         r->lat = lat / 1e6;
         r->lon = lon / 1e6;
         if (r->lat >= -90 && r->lat <= 90 && r->lon >= -180 && r->lon <= 180) r->has |= TRK_R_POS;
     }
     r->valid = true;
     r->has |= TRK_R_VALID;
-    if (tok_num(f[5], &v)) { r->course = v; r->has |= TRK_R_COURSE; }
-    if (nf > 10 && tok_num(f[10], &v)) { r->speed = v; r->has |= TRK_R_SPEED; }
+    if (tok_decimal(f[5], 1e15, &v)) { r->course = v; r->has |= TRK_R_COURSE; }
+    if (nf > 10 && tok_decimal(f[10], 1e15, &v)) { r->speed = v; r->has |= TRK_R_SPEED; }
     if (!first) return;
-    if (tok_num(f[6], &v) && v >= 0 && v < 1e15) f_int(m, "report_id", (int64_t)v);
-    if (tok_num(f[7], &v)) f_num(m, "odometer", v);
-    if (tok_num(f[8], &v)) f_num(m, "hdop", v / 10.0);
-    if (tok_num(f[9], &v) && v >= 0 && v < 1e15) f_int(m, "inputs", (int64_t)v);
-    if (nf > 11 && tok_num(f[11], &v) && v >= 0 && v < 1e15) f_int(m, "outputs", (int64_t)v);
-    if (nf > 12 && tok_num(f[12], &v)) f_num(m, "adc_v", v / 1000.0);
-    if (nf > 13 && f[13].n) f_text(m, "driver", f[13].s, f[13].n);
-    if (nf > 14 && tok_num(f[14], &v) && v != 2000) f_num(m, "temp1", v / 10.0);
-    if (nf > 15 && tok_num(f[15], &v) && v != 2000) f_num(m, "temp2", v / 10.0);
+    if (tok_decimal(f[6], 1e15, &v) && v >= 0 && v < 1e15) field_int(m, "report_id", (int64_t)v);
+    if (tok_decimal(f[7], 1e15, &v)) field_num(m, "odometer", v);
+    if (tok_decimal(f[8], 1e15, &v)) field_num(m, "hdop", v / 10.0);
+    if (tok_decimal(f[9], 1e15, &v) && v >= 0 && v < 1e15) field_int(m, "inputs", (int64_t)v);
+    if (nf > 11 && tok_decimal(f[11], 1e15, &v) && v >= 0 && v < 1e15) field_int(m, "outputs", (int64_t)v);
+    if (nf > 12 && tok_decimal(f[12], 1e15, &v)) field_num(m, "adc_v", v / 1000.0);
+    if (nf > 13 && f[13].n) field_text(m, "driver", (const uint8_t *)f[13].s, f[13].n, TXT_SHOWN, 0);
+    if (nf > 14 && tok_decimal(f[14], 1e15, &v) && v != 2000) field_num(m, "temp1", v / 10.0);
+    if (nf > 15 && tok_decimal(f[15], 1e15, &v) && v != 2000) field_num(m, "temp2", v / 10.0);
     if (nf > 16 && f[16].n) {
         struct tok tx = f[16];
-        if (!(tx.n == 1 && (tx.s[0] == 0x1a || tx.s[0] == ' '))) f_text(m, "text", tx.s, tx.n);
+        if (!(tx.n == 1 && (tx.s[0] == 0x1a || tx.s[0] == ' '))) field_text(m, "text", (const uint8_t *)tx.s, tx.n, TXT_SHOWN, 0);
     }
     if (nf > 17) {
         size_t last = (nf > MAXF ? MAXF : nf) - 1;
         size_t from = (size_t)(f[17].s - f[0].s);
         size_t to = (size_t)(f[last].s + f[last].n - f[0].s);
         if (f[17].n && f[17].s[0] == '%') {
-            f_text(m, "form", f[17].s, f[17].n);
+            field_text(m, "form", (const uint8_t *)f[17].s, f[17].n, TXT_SHOWN, 0);
             from = nf > 18 ? (size_t)(f[18].s - f[0].s) : to;
         }
-        if (to > from) f_text(m, "custom", f[0].s + from, to - from);
+        if (to > from) field_text(m, "custom", (const uint8_t *)(f[0].s + from), to - from, TXT_SHOWN, 0);
     }
 }
 
@@ -533,7 +485,7 @@ static void decode_text(struct trk_rd *rd, struct trk_msg *m)
     /* header fields */
     struct tok all = { buf, n };
     struct tok lines[TRK_MAX_REC + 1];
-    size_t nl = split(all, '\n', lines, TRK_MAX_REC + 1);
+    size_t nl = tok_split_all(all, '\n', lines, TRK_MAX_REC + 1);
     if (nl > TRK_MAX_REC + 1) nl = TRK_MAX_REC + 1;
     bool first = true;
     for (size_t li = 0; li < nl; li++) {
@@ -541,20 +493,20 @@ static void decode_text(struct trk_rd *rd, struct trk_msg *m)
         if (ln.n && ln.s[ln.n - 1] == '\r') ln.n--;
         if (!ln.n) continue;
         struct tok f[MAXF];
-        size_t nf = split(ln, ',', f, MAXF);
+        size_t nf = tok_split_all(ln, ',', f, MAXF);
         size_t use = nf > MAXF ? MAXF : nf;
         size_t o = 0;
         if (li == 0) {
             if (use < 5) { msg_malformed(m, "text header has %zu fields", use); return; }
-            f_text(m, "crc_text", f[1].s, f[1].n);
+            field_text(m, "crc_text", (const uint8_t *)f[1].s, f[1].n, TXT_SHOWN, 0);
             double seq, id;
-            if (tok_num(f[3], &seq) && seq >= 0 && seq < 4294967296.0) {
-                f_int(m, "serial", (int64_t)seq);
+            if (tok_decimal(f[3], 1e15, &seq) && seq >= 0 && seq < 4294967296.0) {
+                field_int(m, "serial", (int64_t)seq);
                 m->want_reply.set = true;
                 m->want_reply.key = (uint32_t)seq;
                 m->want_reply.count = 1;
             }
-            if (f[4].n && tok_num(f[4], &id)) {
+            if (f[4].n && tok_decimal(f[4], 1e15, &id)) {
                 char b[32];
                 size_t k = f[4].n < sizeof b - 1 ? f[4].n : sizeof b - 1;
                 memcpy(b, f[4].s, k);
@@ -571,7 +523,7 @@ static void decode_text(struct trk_rd *rd, struct trk_msg *m)
         text_record(m, f + o, use - o, first);
         first = false;
     }
-    f_int(m, "records", (int64_t)m->nrec);
+    field_int(m, "records", (int64_t)m->nrec);
 }
 
 static void decode_reply_line(struct trk_rd *rd, struct trk_msg *m, enum trk_dir d)
@@ -584,19 +536,19 @@ static void decode_reply_line(struct trk_rd *rd, struct trk_msg *m, enum trk_dir
     while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) n--;
     if (d == TRK_DOWN) {
         m->type = "command";
-        f_text(m, "text", buf, n);
+        field_text(m, "text", (const uint8_t *)buf, n, TXT_SHOWN, 0);
         return;
     }
     m->type = "command-reply";
     if (n >= 7 && memcmp(buf, "$ERROR=", 7) == 0) {
-        f_text(m, "error", buf + 7, n - 7);
+        field_text(m, "error", (const uint8_t *)(buf + 7), n - 7, TXT_SHOWN, 0);
         m->is_reply.accept = false;
     } else if (n >= 3 && memcmp(buf, "$OK", 3) == 0) {
-        f_text(m, "result", "ok", 2);
+        field_text(m, "result", (const uint8_t *)"ok", 2, TXT_SHOWN, 0);
     } else if (n >= 6 && memcmp(buf, "$INFO=", 6) == 0) {
-        f_text(m, "info", buf + 6, n - 6);
+        field_text(m, "info", (const uint8_t *)(buf + 6), n - 6, TXT_SHOWN, 0);
     } else {
-        f_text(m, "text", buf, n);
+        field_text(m, "text", (const uint8_t *)buf, n, TXT_SHOWN, 0);
     }
 }
 
@@ -610,7 +562,7 @@ static void atrack_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *s
         unsigned seq = rd_be16(rd);
         if (rd->err) { m->type = "unknown"; msg_truncated(m, rd); return; }
         set_unit(m, id);
-        f_int(m, "serial", seq);
+        field_int(m, "serial", seq);
         if (rd_left(rd)) msg_length_mismatch(m, 12, n);
         rd_skip(rd, rd_left(rd));
         if (d == TRK_DOWN) {

@@ -25,32 +25,8 @@
 #include "dissect.h"
 #include "msg.h"
 #include "rd.h"
+#include "fieldset.h"
 
-#define L_SPARE 2
-
-static bool room(struct trk_msg *m, const char *key)
-{
-    return m->nfield + L_SPARE < TRK_MAX_FIELDS && !msg_field_get(m, key);
-}
-
-static void f_int(struct trk_msg *m, const char *key, int64_t v) { if (room(m, key)) msg_field_int(m, key, v); }
-static void f_num(struct trk_msg *m, const char *key, double v) { if (room(m, key)) msg_field_num(m, key, v); }
-
-static void f_text(struct trk_msg *m, const char *key, const uint8_t *p, size_t n)
-{
-    char buf[1024];
-    size_t o = 0, keep = 0;
-    struct trk_rd r;
-    if (!room(m, key)) return;
-    rd_init(&r, p, n);
-    while (rd_left(&r) && o + 1 < sizeof buf) {
-        unsigned c = rd_u8(&r);
-        buf[o++] = (c >= 0x20 && c < 0x7f) ? (char)c : '.';
-        if (c >= 0x20 && c < 0x7f && c != ' ') keep = o;
-    }
-    buf[keep] = 0;
-    msg_field_str(m, key, "%s", buf);
-}
 
 static const char *msg_type_name(unsigned t)
 {
@@ -81,7 +57,7 @@ static int skip_options(struct trk_rd *r, struct trk_msg *m)
         } else if (bit == 1 && len >= 1) {
             struct trk_rd b;
             rd_init(&b, s, len);
-            f_int(m, "mobile_id_type", rd_u8(&b));
+            field_int(m, "mobile_id_type", rd_u8(&b));
         }
     }
     return 1;
@@ -135,14 +111,14 @@ static struct trk_record *position(struct trk_rd *c, struct trk_msg *m)
     r->valid = !(fs & 0x08);
     r->has = TRK_R_TIME | TRK_R_ALT | TRK_R_SPEED | TRK_R_COURSE | TRK_R_SATS | TRK_R_VALID;
     if (r->lat >= -90 && r->lat <= 90 && r->lon >= -180 && r->lon <= 180) r->has |= TRK_R_POS;
-    f_int(m, "update_time", upd);
-    if (room(m, "fix_status")) msg_field_str(m, "fix_status", "0x%02X", fs);
-    f_int(m, "carrier", carrier);
-    f_int(m, "rssi", rssi);
-    if (room(m, "comm_state")) msg_field_str(m, "comm_state", "0x%02X", comm);
-    f_num(m, "hdop", hdop / 10.0);
-    if (room(m, "inputs")) msg_field_str(m, "inputs", "0x%02X", in);
-    if (room(m, "unit_status")) msg_field_str(m, "unit_status", "0x%02X", us);
+    field_int(m, "update_time", upd);
+    if (field_room(m, "fix_status")) msg_field_str(m, "fix_status", "0x%02X", fs);
+    field_int(m, "carrier", carrier);
+    field_int(m, "rssi", rssi);
+    if (field_room(m, "comm_state")) msg_field_str(m, "comm_state", "0x%02X", comm);
+    field_num(m, "hdop", hdop / 10.0);
+    if (field_room(m, "inputs")) msg_field_str(m, "inputs", "0x%02X", in);
+    if (field_room(m, "unit_status")) msg_field_str(m, "unit_status", "0x%02X", us);
     return r;
 }
 
@@ -157,7 +133,7 @@ static void accumulators(struct trk_rd *c, struct trk_msg *m, unsigned count)
         int k = snprintf(buf + o, sizeof buf - o, "%s%u", i ? "," : "", v);
         if (k > 0 && (size_t)k < sizeof buf - o) o += (size_t)k;
     }
-    if (count && room(m, "accumulators")) msg_field_str(m, "accumulators", "%s", buf);
+    if (count && field_room(m, "accumulators")) msg_field_str(m, "accumulators", "%s", buf);
 }
 
 static void event_report(struct trk_rd *c, struct trk_msg *m)
@@ -166,8 +142,8 @@ static void event_report(struct trk_rd *c, struct trk_msg *m)
     unsigned idx = rd_u8(c), code = rd_u8(c), cnt = rd_u8(c);
     rd_skip(c, 1);
     if (c->err) return;
-    f_int(m, "event_index", idx);
-    f_int(m, "event_code", code);
+    field_int(m, "event_index", idx);
+    field_int(m, "event_code", code);
     unsigned n = cnt & 0x3F;
     if (rd_left(c) != (size_t)n * 4)
         msg_malformed(m, "accumulator count says %u (%u bytes), report has %zu", n, n * 4, rd_left(c));
@@ -184,14 +160,14 @@ static void user_data(struct trk_rd *c, struct trk_msg *m, bool with_accums)
     }
     unsigned route = rd_u8(c), id = rd_u8(c), len = rd_be16(c);
     if (c->err) return;
-    f_int(m, "user_route", route);
-    f_int(m, "user_id", id);
+    field_int(m, "user_route", route);
+    field_int(m, "user_id", id);
     if (rd_left(c) != len) {
         msg_length_mismatch(m, len, rd_left(c));
         len = (unsigned)(rd_left(c) < len ? rd_left(c) : len);
     }
     const uint8_t *s = rd_span(c, len);
-    if (s) f_text(m, "user_data", s, len);
+    if (s) field_text(m, "user_data", s, len, 1023, FIELD_TEXT_TRIM_ALL);
 }
 
 static void mini_event(struct trk_rd *c, struct trk_msg *m)
@@ -214,7 +190,7 @@ static void mini_event(struct trk_rd *c, struct trk_msg *m)
     if (r->lat >= -90 && r->lat <= 90 && r->lon >= -180 && r->lon <= 180) r->has |= TRK_R_POS;
     size_t k = rd_left(c);
     const uint8_t *s = rd_span(c, k);
-    if (s && k && room(m, "status_bytes")) {
+    if (s && k && field_room(m, "status_bytes")) {
         const char *h = msg_hex(m, s, k > 128 ? 128 : k);
         if (h) msg_field_str(m, "status_bytes", "%s", h);
     }
@@ -226,7 +202,7 @@ static void id_report(struct trk_rd *c, struct trk_msg *m)
     const uint8_t *s = rd_span(c, k);
     if (!s) return;
     /* printable strings inside the report (VIN, versions) */
-    f_text(m, "text", s, k);
+    field_text(m, "text", s, k, 1023, FIELD_TEXT_TRIM_ALL);
 }
 
 static void calamp_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, struct trk_msg *m)
@@ -238,10 +214,10 @@ static void calamp_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *s
     }
     unsigned svc = rd_u8(rd), type = rd_u8(rd), seq = rd_be16(rd);
     if (rd->err) { m->type = "unknown"; msg_truncated(m, rd); return; }
-    f_int(m, "service_type", svc);
-    f_int(m, "sequence", seq);
+    field_int(m, "service_type", svc);
+    field_int(m, "sequence", seq);
     const char *tn = msg_type_name(type);
-    if (tn && room(m, "message_type")) msg_field_str(m, "message_type", "%s", tn);
+    if (tn && field_room(m, "message_type")) msg_field_str(m, "message_type", "%s", tn);
     if (svc == 1) {
         m->want_reply.set = true;
         m->want_reply.key = seq;
@@ -256,8 +232,8 @@ static void calamp_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *s
         unsigned acked = rd_u8(&c), code = rd_u8(&c);
         m->type = "ack";
         if (c.err) break;
-        f_int(m, "acked_type", acked);
-        f_int(m, "ack_code", code);
+        field_int(m, "acked_type", acked);
+        field_int(m, "ack_code", code);
         m->is_reply.set = true;
         m->is_reply.key = seq;
         m->is_reply.count = 1;

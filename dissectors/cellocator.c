@@ -31,8 +31,8 @@
 #include "dissect.h"
 #include "msg.h"
 #include "rd.h"
+#include "fieldset.h"
 
-#define C_SPARE 2
 #define C_MAX   4096      /* longest frame accepted */
 
 /* ---------------------------------------------------------------- framing */
@@ -105,16 +105,9 @@ static int cello_probe(const uint8_t *p, size_t n, unsigned transport)
 
 /* ---------------------------------------------------------------- helpers */
 
-static bool room(struct trk_msg *m, const char *key)
-{
-    return m->nfield + C_SPARE < TRK_MAX_FIELDS && !msg_field_get(m, key);
-}
-
-static void f_int(struct trk_msg *m, const char *key, int64_t v) { if (room(m, key)) msg_field_int(m, key, v); }
-
 static void f_hexb(struct trk_msg *m, const char *key, const uint8_t *p, size_t n)
 {
-    if (!room(m, key) || !p) return;
+    if (!field_room(m, key) || !p) return;
     const char *h = msg_hex(m, p, n > 256 ? 256 : n);
     if (h) msg_field_str(m, key, "%s", h);
 }
@@ -163,19 +156,19 @@ static void decode_location(struct trk_rd *c, struct trk_msg *m, bool alt)
     unsigned ss = rd_u8(c), mi = rd_u8(c), hh = rd_u8(c), dd = rd_u8(c), mo = rd_u8(c), yy = rd_le16(c);
     if (c->err) return;
     want(m, num);
-    f_int(m, "numerator", num);
-    f_int(m, "hw_version", hw);
-    f_int(m, "sw_version", sw);
-    f_int(m, "protocol_version", pv);
-    f_int(m, "unit_status", status);
-    f_int(m, "operator", oper);
-    f_int(m, "reason", reason);
-    f_int(m, "reason_data", rdata);
-    f_int(m, "mode", mode);
-    if (room(m, "io")) msg_field_str(m, "io", "0x%08X", io);
-    if (room(m, "ignition")) msg_field_bool(m, "ignition", (io & 0x8000) != 0);
+    field_int(m, "numerator", num);
+    field_int(m, "hw_version", hw);
+    field_int(m, "sw_version", sw);
+    field_int(m, "protocol_version", pv);
+    field_int(m, "unit_status", status);
+    field_int(m, "operator", oper);
+    field_int(m, "reason", reason);
+    field_int(m, "reason_data", rdata);
+    field_int(m, "mode", mode);
+    if (field_room(m, "io")) msg_field_str(m, "io", "0x%08X", io);
+    if (field_room(m, "ignition")) msg_field_bool(m, "ignition", (io & 0x8000) != 0);
     if (an) f_hexb(m, "analog", an, 4);
-    f_int(m, "odometer", odo);
+    field_int(m, "odometer", odo);
     if (drv) {
         bool any = false;
         struct trk_rd dr;
@@ -183,10 +176,10 @@ static void decode_location(struct trk_rd *c, struct trk_msg *m, bool alt)
         while (rd_left(&dr)) if (rd_u8(&dr)) any = true;
         if (any) f_hexb(m, "driver_id", drv, 6);
     }
-    f_int(m, "fix_age", fixage);
-    f_int(m, "location_status", lstat);
-    f_int(m, "mode1", m1);
-    f_int(m, "mode2", m2);
+    field_int(m, "fix_age", fixage);
+    field_int(m, "location_status", lstat);
+    field_int(m, "mode1", m1);
+    field_int(m, "mode2", m2);
     struct trk_record *r = msg_add_record(m);
     if (!r) return;
     if (alt) {
@@ -216,7 +209,7 @@ static void decode_modular(struct trk_rd *c, struct trk_msg *m, size_t len)
     rd_skip(c, 4);
     if (c->err) return;
     want(m, num);
-    f_int(m, "numerator", num);
+    field_int(m, "numerator", num);
     struct trk_rd mods = rd_sub(c, rd_left(c) > 0 ? rd_left(c) - 1 : 0);
     struct trk_record *r = NULL;
     size_t count = 0;
@@ -249,14 +242,14 @@ static void decode_modular(struct trk_rd *c, struct trk_msg *m, size_t len)
             static const char *const keys[8] = { "module_a", "module_b", "module_c", "module_d",
                                                  "module_e", "module_f", "module_g", "module_h" };
             size_t k = rd_left(&md);
-            if (room(m, keys[count - 1]) && m->arena_len + 2 * k + 32 < TRK_ARENA) {
+            if (field_room(m, keys[count - 1]) && m->arena_len + 2 * k + 32 < TRK_ARENA) {
                 const char *h = msg_hex(m, rd_peek_span(&md, 0, k), k > 200 ? 200 : k);
                 if (h) msg_field_str(m, keys[count - 1], "%u:%s", id, h);
             }
         }
     }
     if (rd_left(&mods)) msg_malformed(m, "%zu bytes after the last module", rd_left(&mods));
-    f_int(m, "modules", (int64_t)count);
+    field_int(m, "modules", (int64_t)count);
     rd_skip(c, 1);
     (void)len;
 }
@@ -276,8 +269,8 @@ static void cello_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st
     uint32_t unit = rd_le32(rd);
     if (rd->err) { m->type = "unknown"; msg_truncated(m, rd); return; }
     set_unit(m, unit);
-    f_int(m, "message_type", type);
-    if (alt && room(m, "signature")) msg_field_str(m, "signature", "MCPG");
+    field_int(m, "message_type", type);
+    if (alt && field_room(m, "signature")) msg_field_str(m, "signature", "MCPG");
     struct trk_rd w;
     rd_init(&w, rd->p, n);
     long want_len = frame_len(&w);
@@ -313,14 +306,14 @@ static void cello_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st
                 m->is_reply.key = acked;
                 m->is_reply.count = 1;
                 m->is_reply.accept = true;
-                f_int(m, "acked_numerator", acked);
+                field_int(m, "acked_numerator", acked);
             }
         }
         break;
     case 3:
         m->type = "command-reply";
         rd_skip(&c, 2);
-        f_int(m, "numerator", rd_u8(&c));
+        field_int(m, "numerator", rd_u8(&c));
         break;
     case 8:
         m->type = "serial-data";

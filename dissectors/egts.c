@@ -8,66 +8,23 @@
  * PT | [PRA u16, RCA u16, TTL] | HCS | SFRD (FDL bytes) | SFRCS u16.  HCS is
  * CRC-8 (0x31, init 0xFF) over the header before it; SFRCS is
  * CRC-16/CCITT-FALSE over SFRD. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "crc.h"
 #include "dissect.h"
+#include "fieldset.h"
+#include "strutil.h"
 
 #define TEXT_MAX 1024
-#define FIELD_SPARE 2
+#define STR_MAX (TEXT_MAX + 7)   /* longest string field */
+#define HEX_MAX (TEXT_MAX / 2)   /* most bytes shown as hex */
 #define EPOCH_2010 1262304000LL   /* 2010-01-01T00:00:00Z */
 
 enum { PT_RESPONSE = 0, PT_APPDATA = 1, PT_SIGNED_APPDATA = 2 };
 enum { SVC_AUTH = 1, SVC_TELEDATA = 2, SVC_COMMANDS = 4, SVC_FIRMWARE = 9, SVC_ECALL = 10 };
 
 /* ------------------------------------------------------------------ helpers */
-
-static bool room(struct trk_msg *m, const char *key)
-{
-    return m->nfield + FIELD_SPARE < TRK_MAX_FIELDS && !msg_field_get(m, key);
-}
-
-static void f_int(struct trk_msg *m, const char *key, int64_t v)
-{
-    if (room(m, key)) msg_field_int(m, key, v);
-}
-
-static void f_num(struct trk_msg *m, const char *key, double v)
-{
-    if (room(m, key)) msg_field_num(m, key, v);
-}
-
-static void f_str(struct trk_msg *m, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void f_str(struct trk_msg *m, const char *key, const char *fmt, ...)
-{
-    char buf[TEXT_MAX + 8];
-    va_list ap;
-    if (!room(m, key)) return;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    msg_field_str(m, key, "%s", buf);
-}
-
-static void f_hex(struct trk_msg *m, const char *key, const uint8_t *p, size_t n)
-{
-    static const char hx[] = "0123456789abcdef";
-    char buf[TEXT_MAX + 8];
-    size_t o = 0;
-    struct trk_rd r;
-    if (!room(m, key) || !p) return;
-    rd_init(&r, p, n);
-    while (rd_left(&r) && o + 2 <= TEXT_MAX) {
-        unsigned b = rd_u8(&r);
-        buf[o++] = hx[b >> 4];
-        buf[o++] = hx[b & 15];
-    }
-    if (rd_left(&r)) { memcpy(buf + o, "...", 3); o += 3; }
-    buf[o] = 0;
-    msg_field_str(m, key, "%s", buf);
-}
 
 /* k bytes of ASCII: the text up to the first NUL, into out */
 static size_t ascii(struct trk_rd *c, size_t k, char *out, size_t sz)
@@ -85,19 +42,6 @@ static size_t ascii(struct trk_rd *c, size_t k, char *out, size_t sz)
     }
     out[o] = 0;
     return o;
-}
-
-static void time_text(char *out, size_t sz, int64_t s)
-{
-    int64_t days = s / 86400, rem = s % 86400;
-    if (rem < 0) { rem += 86400; days--; }
-    int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    int64_t d = doy - (153 * mp + 2) / 5 + 1, mo = mp < 10 ? mp + 3 : mp - 9;
-    if (mo <= 2) y++;
-    snprintf(out, sz, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", (long long)y, (long long)mo,
-             (long long)d, (long long)(rem / 3600), (long long)(rem / 60 % 60), (long long)(rem % 60));
 }
 
 /* ------------------------------------------------------------- the decoder */
@@ -123,8 +67,8 @@ static void sr_record_response(struct eg *x, struct trk_rd *s)
     x->nconfirm++;
     if (rst != 0) x->reject = true;
     if (x->nconfirm == 1) {
-        f_int(x->m, "confirmed_record", crn);
-        f_int(x->m, "record_status", rst);
+        field_int(x->m, "confirmed_record", crn);
+        field_int(x->m, "record_status", rst);
     }
 }
 
@@ -137,23 +81,23 @@ static void sr_term_identity(struct eg *x, struct trk_rd *s)
     char buf[32];
     if (s->err) return;
     x->auth = x->identity = true;
-    f_int(m, "tid", tid);
+    field_int(m, "tid", tid);
     char id[TRK_IMEI_MAX];
     snprintf(id, sizeof id, "%u", tid);
-    if (fl & 0x01) f_int(m, "hdid", rd_le16(s));
+    if (fl & 0x01) field_int(m, "hdid", rd_le16(s));
     if (fl & 0x02) {
         size_t k = ascii(s, 15, buf, sizeof buf);
-        if (k) f_str(m, "imei", "%s", buf);
+        if (k) field_str(m, "imei", STR_MAX, "%s", buf);
         /* the identity stays the TID (records carry it as OID); the IMEI is shown */
     }
-    if (fl & 0x04) { if (ascii(s, 16, buf, sizeof buf)) f_str(m, "imsi", "%s", buf); }
-    if (fl & 0x08) { if (ascii(s, 3, buf, sizeof buf)) f_str(m, "language", "%s", buf); }
+    if (fl & 0x04) { if (ascii(s, 16, buf, sizeof buf)) field_str(m, "imsi", STR_MAX, "%s", buf); }
+    if (fl & 0x08) { if (ascii(s, 3, buf, sizeof buf)) field_str(m, "language", STR_MAX, "%s", buf); }
     if (fl & 0x20) {
         const uint8_t *nid = rd_span(s, 3);
-        if (nid) f_hex(m, "network_id", nid, 3);
+        if (nid) field_hex(m, "network_id", nid, 3, HEX_MAX);
     }
-    if (fl & 0x40) f_int(m, "buffer_size", rd_le16(s));
-    if (fl & 0x80) { if (ascii(s, 15, buf, sizeof buf)) f_str(m, "msisdn", "%s", buf); }
+    if (fl & 0x40) field_int(m, "buffer_size", rd_le16(s));
+    if (fl & 0x80) { if (ascii(s, 15, buf, sizeof buf)) field_str(m, "msisdn", STR_MAX, "%s", buf); }
     if (!s->err) msg_set_imei(m, id);
 }
 
@@ -185,11 +129,11 @@ static void sr_pos_data(struct eg *x, struct trk_rd *s)
         r->alt = (spd & 0x4000) ? -(double)alt : (double)alt;
         r->has |= TRK_R_ALT;
     }
-    f_num(m, "odometer_km", odm * 0.1);
-    f_str(m, "inputs", "0x%02X", din);
-    f_int(m, "source", src);
-    f_str(m, "pos_flags", "0x%02X", flg);
-    if (rd_left(s) >= 2) f_int(m, "source_data", rd_le16(s));
+    field_num(m, "odometer_km", odm * 0.1);
+    field_str(m, "inputs", STR_MAX, "0x%02X", din);
+    field_int(m, "source", src);
+    field_str(m, "pos_flags", STR_MAX, "0x%02X", flg);
+    if (rd_left(s) >= 2) field_int(m, "source_data", rd_le16(s));
 }
 
 /* TELEDATA 17 EXT_POS_DATA */
@@ -197,14 +141,14 @@ static void sr_ext_pos(struct eg *x, struct trk_rd *s)
 {
     struct trk_msg *m = x->m;
     unsigned fl = rd_u8(s);
-    if (fl & 0x01) f_num(m, "vdop", rd_le16(s) * 0.01);
-    if (fl & 0x02) f_num(m, "hdop", rd_le16(s) * 0.01);
-    if (fl & 0x04) f_num(m, "pdop", rd_le16(s) * 0.01);
+    if (fl & 0x01) field_num(m, "vdop", rd_le16(s) * 0.01);
+    if (fl & 0x02) field_num(m, "hdop", rd_le16(s) * 0.01);
+    if (fl & 0x04) field_num(m, "pdop", rd_le16(s) * 0.01);
     if (fl & 0x08) {
         unsigned sat = rd_u8(s);
         if (!s->err && x->cur) { x->cur->sats = (int)sat; x->cur->has |= TRK_R_SATS; }
     }
-    if (fl & 0x10) f_str(m, "nav_systems", "0x%04X", rd_le16(s));
+    if (fl & 0x10) field_str(m, "nav_systems", STR_MAX, "0x%04X", rd_le16(s));
 }
 
 static void io_add(struct eg *x, uint32_t id, uint16_t len, uint64_t v)
@@ -217,7 +161,7 @@ static void sr_ad_sensors(struct eg *x, struct trk_rd *s)
 {
     unsigned dioe = rd_u8(s), dout = rd_u8(s), asfe = rd_u8(s);
     if (s->err) return;
-    f_str(x->m, "outputs", "0x%02X", dout);
+    field_str(x->m, "outputs", STR_MAX, "0x%02X", dout);
     for (unsigned i = 0; i < 8; i++)
         if (dioe & (1u << i)) io_add(x, 0x1200 + i, 1, rd_u8(s));
     for (unsigned i = 0; i < 8; i++)
@@ -238,11 +182,11 @@ static void sr_state(struct eg *x, struct trk_rd *s)
     struct trk_msg *m = x->m;
     unsigned st = rd_u8(s), mpsv = rd_u8(s), bbv = rd_u8(s), ibv = rd_u8(s), fl = rd_u8(s);
     if (s->err) return;
-    f_int(m, "state", st);
-    f_num(m, "power_v", mpsv * 0.1);
-    f_num(m, "backup_battery_v", bbv * 0.1);
-    f_num(m, "battery_v", ibv * 0.1);
-    f_str(m, "state_flags", "0x%02X", fl);
+    field_int(m, "state", st);
+    field_num(m, "power_v", mpsv * 0.1);
+    field_num(m, "backup_battery_v", bbv * 0.1);
+    field_num(m, "battery_v", ibv * 0.1);
+    field_str(m, "state_flags", STR_MAX, "0x%02X", fl);
 }
 
 /* TELEDATA 24 ABS_AN_SENS (number u8, value u24) and 25 ABS_CNTR (number u8, value u24) */
@@ -300,10 +244,10 @@ static void subrecord(struct eg *x, unsigned svc, unsigned srt, struct trk_rd *s
         if (srt == 9 || (srt == 7 && rd_left(s) == 1)) {
             /* RESULT_CODE (some servers number it 7) */
             unsigned rcd = rd_u8(s);
-            if (!s->err) { f_int(m, "result_code", rcd); x->result = true; }
+            if (!s->err) { field_int(m, "result_code", rcd); x->result = true; }
             return;
         }
-        if (srt == 8) { f_int(m, "service", rd_u8(s)); f_str(m, "service_state", "0x%02X", rd_u8(s)); return; }
+        if (srt == 8) { field_int(m, "service", rd_u8(s)); field_str(m, "service_state", STR_MAX, "0x%02X", rd_u8(s)); return; }
         x->auth = true;
         break;
     case SVC_TELEDATA:
@@ -322,10 +266,10 @@ static void subrecord(struct eg *x, unsigned svc, unsigned srt, struct trk_rd *s
         x->command = true;
         if (srt == 51 && rd_left(s) >= 10) {
             unsigned ct = rd_u8(s);
-            f_int(m, "command_type", ct >> 4);
-            f_int(m, "command_confirm", ct & 15);
-            f_int(m, "command_id", rd_le32(s));
-            f_int(m, "command_source", rd_le32(s));
+            field_int(m, "command_type", ct >> 4);
+            field_int(m, "command_confirm", ct & 15);
+            field_int(m, "command_id", rd_le32(s));
+            field_int(m, "command_source", rd_le32(s));
         }
         break;
     default:
@@ -340,8 +284,8 @@ static void subrecord(struct eg *x, unsigned svc, unsigned srt, struct trk_rd *s
         rd_init(&r, p, k);
         msg_add_io(m, (uint32_t)svc << 8 | srt, (uint16_t)k, k <= 8 ? rd_le(&r, k) : 0, p);
     } else {
-        f_str(m, "subrecord", "%u/%u", svc, srt);
-        f_hex(m, "subrecord_data", p, k);
+        field_str(m, "subrecord", STR_MAX, "%u/%u", svc, srt);
+        field_hex(m, "subrecord_data", p, k, HEX_MAX);
     }
 }
 
@@ -359,12 +303,12 @@ static void records(struct eg *x, struct trk_rd *c)
         if (rfl & 0x01) {
             uint32_t oid = rd_le32(c);
             if (!c->err && !oid_set) {
-                f_int(m, "oid", oid);
+                field_int(m, "oid", oid);
                 oid_set = true;
                 if (!x->identity) { char id[16]; snprintf(id, sizeof id, "%u", oid); msg_set_imei(m, id); }
             }
         }
-        if (rfl & 0x02) f_int(m, "event_id", rd_le32(c));
+        if (rfl & 0x02) field_int(m, "event_id", rd_le32(c));
         x->rec_time = -1;
         if (rfl & 0x04) {
             uint32_t tm = rd_le32(c);
@@ -373,13 +317,13 @@ static void records(struct eg *x, struct trk_rd *c)
         unsigned sst = rd_u8(c), rst = rd_u8(c);
         if (c->err) return;
         if (x->nrecords == 1) {
-            f_int(m, "record_number", rn);
-            f_int(m, "service", sst);
-            f_int(m, "recipient_service", rst);
+            field_int(m, "record_number", rn);
+            field_int(m, "service", sst);
+            field_int(m, "recipient_service", rst);
             if (x->rec_time >= 0) {
                 char tb[64];
-                time_text(tb, sizeof tb, x->rec_time);
-                f_str(m, "record_time", "%s", tb);
+                fmt_time_ms((int64_t)x->rec_time * 1000, tb, sizeof tb);
+                field_str(m, "record_time", STR_MAX, "%s", tb);
             }
         }
         struct trk_rd rd = rd_sub(c, rl);
@@ -395,7 +339,7 @@ static void records(struct eg *x, struct trk_rd *c)
                 return;
             }
             const char *nm = srt_name(sst, srt);
-            if (nm && x->nrecords == 1 && room(m, "subrecord_type")) f_str(m, "subrecord_type", "%s", nm);
+            if (nm && x->nrecords == 1 && field_room(m, "subrecord_type")) field_str(m, "subrecord_type", STR_MAX, "%s", nm);
             subrecord(x, sst, srt, &s);
             if (s.err) { msg_truncated(m, &s); return; }
         }
@@ -422,16 +366,16 @@ static void egts_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
         return;
     }
     if (hl == 16 || (fl & 0x20)) {
-        f_int(m, "pra", rd_le16(rd));
-        f_int(m, "rca", rd_le16(rd));
-        f_int(m, "ttl", rd_u8(rd));
+        field_int(m, "pra", rd_le16(rd));
+        field_int(m, "rca", rd_le16(rd));
+        field_int(m, "ttl", rd_u8(rd));
     }
     unsigned hcs = rd_u8(rd);
     if (rd->err) { msg_truncated(m, rd); return; }
-    f_int(m, "pid", pid);
-    f_int(m, "packet_type", pt);
-    if (skid) f_int(m, "skid", skid);
-    if (he) f_int(m, "header_encoding", he);
+    field_int(m, "pid", pid);
+    field_int(m, "packet_type", pt);
+    if (skid) field_int(m, "skid", skid);
+    if (he) field_int(m, "header_encoding", he);
     const uint8_t *hp = rd_peek_span(rd, 0, hl - 1);
     unsigned hcomp = hp ? crc8_egts(hp, hl - 1) : 0;
     if (hcs != hcomp) msg_crc_mismatch(m, "header crc", hcs, hcomp, 2);   /* HCS */
@@ -468,8 +412,8 @@ static void egts_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
     case PT_RESPONSE: {
         unsigned rpid = rd_le16(&data), pr = rd_u8(&data);
         if (data.err) { msg_truncated(m, &data); return; }
-        f_int(m, "response_pid", rpid);
-        f_int(m, "result", pr);
+        field_int(m, "response_pid", rpid);
+        field_int(m, "result", pr);
         records(&x, &data);
         m->type = "ack";
         m->is_reply.set = true;
@@ -482,7 +426,7 @@ static void egts_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
         size_t sigl = rd_le16(&data);
         const uint8_t *sig = rd_span(&data, sigl);
         if (data.err) { msg_truncated(m, &data); return; }
-        f_hex(m, "signature", sig, sigl);
+        field_hex(m, "signature", sig, sigl, HEX_MAX);
     }
         /* fall through */
     case PT_APPDATA:
@@ -506,7 +450,7 @@ static void egts_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
         return;
     default:
         m->type = "unknown";
-        if (rd_left(&data)) f_hex(m, "data", rd_span(&data, rd_left(&data)), rd_left(&data));
+        if (rd_left(&data)) field_hex(m, "data", rd_span(&data, rd_left(&data)), rd_left(&data), HEX_MAX);
         msg_unsupported(m, "unsupported packet type %u", pt);
         return;
     }

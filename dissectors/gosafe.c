@@ -9,136 +9,26 @@
  * u16 section mask, one length-prefixed section per set bit (bit 1 = GPS:
  * 3 bytes, lat/lon i32 x 1e6, speed, course, altitude, HDOP), then a
  * CRC-16/XMODEM over version .. last section. */
-#include <stdarg.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crc.h"
 #include "dissect.h"
+#include "fieldset.h"
+#include "texttok.h"
 
 #define TEXT_MAX  16384       /* longest text message decoded */
 #define BIN_MAX   4096        /* longest binary message */
-#define FIELD_SPARE 2
 #define EPOCH2000 946684800LL
+#define STR_MAX (2047)   /* longest string field */
+#define HEX_MAX 512   /* most bytes shown as hex */
 
 /* ------------------------------------------------------------------ helpers */
 
-static bool room(struct trk_msg *m, const char *key)
-{
-    return m->nfield + FIELD_SPARE < TRK_MAX_FIELDS && !msg_field_get(m, key);
-}
-
-static void f_str(struct trk_msg *m, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void f_str(struct trk_msg *m, const char *key, const char *fmt, ...)
-{
-    char buf[2048];
-    va_list ap;
-    if (!room(m, key)) return;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    msg_field_str(m, key, "%s", buf);
-}
-
-static void f_int(struct trk_msg *m, const char *key, int64_t v)
-{
-    if (room(m, key)) msg_field_int(m, key, v);
-}
-
-static void f_num(struct trk_msg *m, const char *key, double v)
-{
-    if (room(m, key)) msg_field_num(m, key, v);
-}
-
-static void f_bool(struct trk_msg *m, const char *key, bool v)
-{
-    if (room(m, key)) msg_field_bool(m, key, v);
-}
-
-static void f_hex(struct trk_msg *m, const char *key, const uint8_t *p, size_t n)
-{
-    static const char hx[] = "0123456789abcdef";
-    char buf[1100];
-    size_t o = 0;
-    struct trk_rd r;
-    if (!room(m, key)) return;
-    rd_init(&r, p, n);
-    while (rd_left(&r) && o + 2 <= 1024) {
-        unsigned b = rd_u8(&r);
-        buf[o++] = hx[b >> 4];
-        buf[o++] = hx[b & 15];
-    }
-    if (rd_left(&r)) { memcpy(buf + o, "...", 3); o += 3; }
-    buf[o] = 0;
-    msg_field_str(m, key, "%s", buf);
-}
-
-struct tok { const char *s; size_t n; };
-
-static size_t split(const char *s, size_t n, char sep, struct tok *t, size_t max)
-{
-    size_t k = 0, start = 0;
-    if (max == 0) return 0;
-    for (size_t i = 0; i <= n; i++) {
-        if (i == n || s[i] == sep) {
-            if (k < max) { t[k].s = s + start; t[k].n = i - start; k++; }
-            start = i + 1;
-        }
-    }
-    return k;
-}
-
-static bool tok_num(struct tok t, double *v)
-{
-    char b[40];
-    char *e;
-    if (t.n == 0 || t.n >= sizeof b) return false;
-    memcpy(b, t.s, t.n);
-    b[t.n] = 0;
-    *v = strtod(b, &e);
-    /* a number a field can hold: finite, and in range of the int casts made of it */
-    return e == b + t.n && isfinite(*v) && fabs(*v) < 2e9;
-}
-
-static bool is_hex(struct tok t)
-{
-    if (t.n == 0 || t.n > 16) return false;
-    for (size_t i = 0; i < t.n; i++) {
-        char c = t.s[i];
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
-    }
-    return true;
-}
-
-static bool tok_hex(struct tok t, unsigned long long *v)
-{
-    char b[24];
-    if (!is_hex(t)) return false;
-    memcpy(b, t.s, t.n);
-    b[t.n] = 0;
-    *v = strtoull(b, NULL, 16);
-    return true;
-}
-
-static bool tok_digits(struct tok t, size_t want, int *out)
-{
-    int v = 0;
-    if (t.n < want) return false;
-    for (size_t i = 0; i < want; i++) {
-        if (t.s[i] < '0' || t.s[i] > '9') return false;
-        v = v * 10 + (t.s[i] - '0');
-    }
-    *out = v;
-    return true;
-}
-
-static bool tok_is(struct tok t, const char *s) { return t.n == strlen(s) && memcmp(t.s, s, t.n) == 0; }
-
 static void f_tok(struct trk_msg *m, const char *key, struct tok t)
 {
-    if (t.n) f_str(m, key, "%.*s", (int)t.n, t.s);
+    if (t.n) field_str(m, key, STR_MAX, "%.*s", (int)t.n, t.s);
 }
 
 /* "N31.551856" / "W70.723832" to degrees */
@@ -194,36 +84,36 @@ static void frag_gps(struct trk_msg *m, struct trk_record *r, struct tok *v, siz
     if (k > 4 && tok_num(v[4], &x)) { r->speed = x; r->has |= TRK_R_SPEED; }
     if (k > 5 && tok_num(v[5], &x)) { r->course = x; r->has |= TRK_R_COURSE; }
     if (k > 6 && tok_num(v[6], &x)) { r->alt = x; r->has |= TRK_R_ALT; }
-    if (k > 7 && tok_num(v[7], &x)) f_num(m, "hdop", x);
-    if (k > 8 && tok_num(v[8], &x)) f_num(m, "vdop", x);
+    if (k > 7 && tok_num(v[7], &x)) field_num(m, "hdop", x);
+    if (k > 8 && tok_num(v[8], &x)) field_num(m, "vdop", x);
 }
 
 static void frag_gsm(struct trk_msg *m, struct tok *v, size_t k)
 {
     double x;
     unsigned long long h;
-    if (k > 0 && tok_num(v[0], &x)) f_int(m, "gsm_registration", (int64_t)x);
-    if (k > 1 && tok_num(v[1], &x)) f_int(m, "gsm_signal", (int64_t)x);
-    if (k > 2 && tok_num(v[2], &x)) f_int(m, "mcc", (int64_t)x);
-    if (k > 3 && tok_num(v[3], &x)) f_int(m, "mnc", (int64_t)x);
-    if (k > 4 && tok_hex(v[4], &h)) f_int(m, "lac", (int64_t)h);
-    if (k > 5 && tok_hex(v[5], &h)) f_int(m, "cell_id", (int64_t)h);
-    if (k > 6 && tok_num(v[6], &x)) f_int(m, "rssi", (int64_t)x);
-    if (k > 7) f_int(m, "neighbour_cells", (int64_t)((k - 2) / 5 - 1));
+    if (k > 0 && tok_num(v[0], &x)) field_int(m, "gsm_registration", (int64_t)x);
+    if (k > 1 && tok_num(v[1], &x)) field_int(m, "gsm_signal", (int64_t)x);
+    if (k > 2 && tok_num(v[2], &x)) field_int(m, "mcc", (int64_t)x);
+    if (k > 3 && tok_num(v[3], &x)) field_int(m, "mnc", (int64_t)x);
+    if (k > 4 && tok_hex(v[4], &h)) field_int(m, "lac", (int64_t)h);
+    if (k > 5 && tok_hex(v[5], &h)) field_int(m, "cell_id", (int64_t)h);
+    if (k > 6 && tok_num(v[6], &x)) field_int(m, "rssi", (int64_t)x);
+    if (k > 7) field_int(m, "neighbour_cells", (int64_t)((k - 2) / 5 - 1));
 }
 
 static void frag_cot(struct trk_msg *m, struct tok *v, size_t k)
 {
     double x;
-    if (k > 0 && tok_num(v[0], &x)) f_int(m, "odometer_m", (int64_t)x);
+    if (k > 0 && tok_num(v[0], &x)) field_int(m, "odometer_m", (int64_t)x);
     if (k > 1 && v[1].n) {
         struct tok h[3];
-        size_t hn = split(v[1].s, v[1].n, '-', h, 3);
+        size_t hn = tok_split(v[1].s, v[1].n, '-', h, 3);
         double a = 0, b = 0, c = 0;
         bool ok = hn >= 1 && tok_num(h[0], &a);
         if (hn > 1) ok = ok && tok_num(h[1], &b);
         if (hn > 2) ok = ok && tok_num(h[2], &c);
-        if (ok) f_int(m, "engine_hours_s", (int64_t)(a * 3600 + b * 60 + c));
+        if (ok) field_int(m, "engine_hours_s", (int64_t)(a * 3600 + b * 60 + c));
     }
 }
 
@@ -232,18 +122,18 @@ static void frag_adc(struct trk_msg *m, struct tok *v, size_t k)
     static const char *const keys[4] = {"power_v", "battery_v", "adc1", "adc2"};
     double x;
     for (size_t i = 0; i < k && i < 4; i++)
-        if (tok_num(v[i], &x)) f_num(m, keys[i], x);
+        if (tok_num(v[i], &x)) field_num(m, keys[i], x);
 }
 
 static void frag_dtt(struct trk_msg *m, struct tok *v, size_t k)
 {
     unsigned long long h;
-    if (k > 0 && tok_hex(v[0], &h)) f_str(m, "status", "0x%llX", h);
+    if (k > 0 && tok_hex(v[0], &h)) field_str(m, "status", STR_MAX, "0x%llX", h);
     if (k > 1 && tok_hex(v[1], &h)) {
-        f_bool(m, "ignition", h & 1);
-        f_str(m, "io", "0x%llX", h);
+        field_bool(m, "ignition", h & 1);
+        field_str(m, "io", STR_MAX, "0x%llX", h);
     }
-    if (k > 3) f_str(m, "geofence", "%.*s%.*s", (int)v[2].n, v[2].s, (int)v[3].n, v[3].s);
+    if (k > 3) field_str(m, "geofence", STR_MAX, "%.*s%.*s", (int)v[2].n, v[2].s, (int)v[3].n, v[3].s);
     if (k > 4) f_tok(m, "event_status", v[4]);
     if (k > 5) f_tok(m, "packet_type", v[5]);
 }
@@ -259,7 +149,7 @@ static void frag_iwd(struct trk_msg *m, struct tok *v, size_t k)
         i += 2;
         if (type == 0 && i < k) { f_tok(m, "driver_id", v[i]); i++; }
         else if (type == 1 && i + 1 < k) {
-            if (idx >= 0 && idx < 8 && tok_num(v[i + 1], &x)) f_num(m, temp[(int)idx], x);
+            if (idx >= 0 && idx < 8 && tok_num(v[i + 1], &x)) field_num(m, temp[(int)idx], x);
             i += 2;
         } else break;
     }
@@ -271,13 +161,13 @@ static void fragment(struct trk_msg *m, struct trk_record *r, struct tok f)
     const char *colon = memchr(f.s, ':', f.n);
     if (!colon) {
         unsigned long long h;
-        if (tok_hex(f, &h)) f_int(m, "event", (int64_t)h);
+        if (tok_hex(f, &h)) field_int(m, "event", (int64_t)h);
         else f_tok(m, "other", f);
         return;
     }
     struct tok tag = {f.s, (size_t)(colon - f.s)}, val = {colon + 1, f.n - tag.n - 1};
     struct tok v[64];
-    size_t k = split(val.s, val.n, ';', v, 64);
+    size_t k = tok_split(val.s, val.n, ';', v, 64);
     if (tok_is(tag, "GPS")) frag_gps(m, r, v, k);
     else if (tok_is(tag, "GSM")) frag_gsm(m, v, k);
     else if (tok_is(tag, "COT")) frag_cot(m, v, k);
@@ -299,7 +189,7 @@ static void fragment(struct trk_msg *m, struct trk_record *r, struct tok f)
 static void text_record(struct trk_msg *m, struct tok rec)
 {
     struct tok f[32];
-    size_t k = split(rec.s, rec.n, ',', f, 32);
+    size_t k = tok_split(rec.s, rec.n, ',', f, 32);
     if (k == 0 || rec.n == 0) return;
     int64_t t = hms_dmy(f[0]);
     bool has_gps = false;
@@ -326,7 +216,7 @@ static void text_record(struct trk_msg *m, struct tok rec)
 static void text_old(struct trk_msg *m, struct tok rest)
 {
     struct tok f[32];
-    size_t k = split(rest.s, rest.n, ',', f, 32);
+    size_t k = tok_split(rest.s, rest.n, ',', f, 32);
     for (size_t i = 0; i < k; i++) {
         if (!(f[i].n > 4 && memcmp(f[i].s, "GPS:", 4) == 0)) {
             const char *colon = memchr(f[i].s, ':', f[i].n);
@@ -338,7 +228,7 @@ static void text_old(struct trk_msg *m, struct tok rest)
             continue;
         }
         struct tok v[12];
-        size_t vn = split(f[i].s + 4, f[i].n - 4, ';', v, 12);
+        size_t vn = tok_split(f[i].s + 4, f[i].n - 4, ';', v, 12);
         size_t o = 1;
         if (vn > 2 && v[1].n == 1 && v[1].s[0] >= '0' && v[1].s[0] <= '9') o = 2;   /* fix type */
         if (vn < o + 5) continue;
@@ -353,7 +243,7 @@ static void text_old(struct trk_msg *m, struct tok rest)
         }
         if (vn > o + 3 && tok_num(v[o + 3], &x)) { r->speed = x; r->has |= TRK_R_SPEED; }
         if (vn > o + 4 && tok_num(v[o + 4], &x)) { r->course = x; r->has |= TRK_R_COURSE; }
-        if (vn > o + 6 && tok_num(v[o + 5], &x)) f_num(m, "hdop", x);
+        if (vn > o + 6 && tok_num(v[o + 5], &x)) field_num(m, "hdop", x);
         int hms, dmy;
         if (tok_digits(v[0], 6, &hms) && v[0].n == 6 && tok_digits(v[vn - 1], 6, &dmy) && v[vn - 1].n == 6) {
             int hh = hms / 10000, mi = hms / 100 % 100, ss = hms % 100;
@@ -371,7 +261,7 @@ static void decode_text(struct trk_rd *rd, struct trk_msg *m)
     char buf[TEXT_MAX];
     size_t n = rd_left(rd);
     if (n > sizeof buf) {
-        f_int(m, "bytes_not_decoded", (int64_t)(n - sizeof buf));
+        field_int(m, "bytes_not_decoded", (int64_t)(n - sizeof buf));
         n = sizeof buf;
     }
     rd_bytes(rd, buf, n);
@@ -389,7 +279,7 @@ static void decode_text(struct trk_rd *rd, struct trk_msg *m)
         msg_malformed(m, "bad header: expected *GS, version digits and a comma");
         return;
     }
-    f_str(m, "version", "%.*s", (int)(i - vstart), buf + vstart);
+    field_str(m, "version", STR_MAX, "%.*s", (int)(i - vstart), buf + vstart);
     bool old = i - vstart == 2 && buf[3] == '0' && buf[4] == '2';
     size_t is = ++i;
     while (i < n && buf[i] != ',') i++;
@@ -405,7 +295,7 @@ static void decode_text(struct trk_rd *rd, struct trk_msg *m)
     }
     imei[il] = 0;
     msg_set_imei(m, imei);
-    f_str(m, "imei", "%s", imei);
+    field_str(m, "imei", STR_MAX, "%s", imei);
     if (i >= n) {
         m->type = "heartbeat";
         return;
@@ -413,7 +303,7 @@ static void decode_text(struct trk_rd *rd, struct trk_msg *m)
     struct tok rest = {buf + i + 1, n - i - 1};
     if (old) { text_old(m, rest); if (strcmp(m->type, "unknown") == 0) m->type = "status"; return; }
     struct tok recs[TRK_MAX_REC];
-    size_t k = split(rest.s, rest.n, '$', recs, TRK_MAX_REC);
+    size_t k = tok_split(rest.s, rest.n, '$', recs, TRK_MAX_REC);
     for (size_t r = 0; r < k; r++) text_record(m, recs[r]);
     if (strcmp(m->type, "unknown") == 0) m->type = "status";
 }
@@ -475,7 +365,7 @@ static void decode_binary(struct trk_rd *rd, struct trk_msg *m)
     if (!esc_ok || (!crc_holds(esc, en) && crc_holds(raw, rn))) {
         ub = raw;
         un = rn;
-        f_str(m, "escaping", "none (message already unescaped)");
+        field_str(m, "escaping", STR_MAX, "none (message already unescaped)");
         int x = bad_at + 1 < end ? rd_peek(rd, bad_at + 1) : -1;
         if (!crc_holds(raw, rn) && !esc_ok) {
             if (x < 0) msg_malformed(m, "escape byte 0x1b at the end of the frame, offset %zu", bad_at);
@@ -503,10 +393,10 @@ static void decode_binary(struct trk_rd *rd, struct trk_msg *m)
     char imei[24];
     snprintf(imei, sizeof imei, "%llu", (unsigned long long)id);
     msg_set_imei(m, imei);
-    f_str(m, "imei", "%s", imei);
-    f_int(m, "version", ver);
-    f_str(m, "message_type", "0x%02X", type);
-    f_str(m, "sections", "0x%04X", mask);
+    field_str(m, "imei", STR_MAX, "%s", imei);
+    field_int(m, "version", ver);
+    field_str(m, "message_type", STR_MAX, "0x%02X", type);
+    field_str(m, "sections", STR_MAX, "0x%04X", mask);
     struct trk_record *r = msg_add_record(m);
     if (!r) return;
     r->time_ms = ((int64_t)tm + EPOCH2000) * 1000;
@@ -520,22 +410,22 @@ static void decode_binary(struct trk_rd *rd, struct trk_msg *m)
             uint8_t flags[3];
             rd_bytes(&s, flags, 3);
             int32_t lat = rd_bei32(&s), lon = rd_bei32(&s);
-            f_hex(m, "gps_flags", flags, 3);
+            field_hex(m, "gps_flags", flags, 3, HEX_MAX);
             r->lat = lat / 1e6;
             r->lon = lon / 1e6;
             if (r->lat >= -90 && r->lat <= 90 && r->lon >= -180 && r->lon <= 180) r->has |= TRK_R_POS;
             if (rd_left(&s) >= 2) { r->speed = rd_be16(&s); r->has |= TRK_R_SPEED; }
             if (rd_left(&s) >= 2) { r->course = rd_be16(&s); r->has |= TRK_R_COURSE; }
             if (rd_left(&s) >= 2) { r->alt = rd_bei16(&s); r->has |= TRK_R_ALT; }
-            if (rd_left(&s) >= 2) f_num(m, "hdop", rd_be16(&s) / 100.0);
+            if (rd_left(&s) >= 2) field_num(m, "hdop", rd_be16(&s) / 100.0);
             size_t more = rd_left(&s);
-            if (more) f_hex(m, "gps_extra", rd_span(&s, more), more);
+            if (more) field_hex(m, "gps_extra", rd_span(&s, more), more, HEX_MAX);
         } else if (sl) {
-            f_hex(m, sect_key[bit], rd_span(&s, sl), sl);
+            field_hex(m, sect_key[bit], rd_span(&s, sl), sl, HEX_MAX);
         }
     }
     if (u.err) { msg_truncated(m, &u); return; }
-    if (rd_left(&u)) f_int(m, "trailing_bytes", (int64_t)rd_left(&u));
+    if (rd_left(&u)) field_int(m, "trailing_bytes", (int64_t)rd_left(&u));
 }
 
 /* ----------------------------------------------------------- entry points */
@@ -551,7 +441,7 @@ static void gs_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, s
         rd_str(rd, k, buf, sizeof buf);
         rd_skip(rd, rd_left(rd));
         m->type = strcmp(buf, "1234") == 0 ? "ack" : "command";
-        f_str(m, "text", "%s", buf);
+        field_str(m, "text", STR_MAX, "%s", buf);
         if (strcmp(buf, "1234") == 0) { m->is_reply.set = true; m->is_reply.accept = true; }
         return;
     }

@@ -5,75 +5,25 @@
  * photos and the alternative `imei:<IMEI>,<name>,---,...*` form.  The first
  * timestamp is the device's local time: the fix time is its date joined with
  * the UTC time of day, on the day that puts it within 14 hours of it. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dissect.h"
+#include "fieldset.h"
+#include "texttok.h"
 
 #define TXT_MAX    8192     /* longest message parsed */
 #define FRAME_MAX  65536    /* frame() gives up looking for a terminator after this */
 #define MAXF       64
-#define FIELD_SPARE 2
+#define STR_MAX (TXT_MAX - 1)   /* longest string field */
 
 #define KEY_LOGON     1
 #define KEY_HEARTBEAT 2
 
 /* ------------------------------------------------------------------ helpers */
 
-static bool room(struct trk_msg *m, const char *key)
-{
-    return m->nfield + FIELD_SPARE < TRK_MAX_FIELDS && !msg_field_get(m, key);
-}
-
-static void f_str(struct trk_msg *m, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void f_str(struct trk_msg *m, const char *key, const char *fmt, ...)
-{
-    char buf[TXT_MAX];
-    va_list ap;
-    if (!room(m, key)) return;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    msg_field_str(m, key, "%s", buf);
-}
-
-static void f_num(struct trk_msg *m, const char *key, double v)
-{
-    if (room(m, key)) msg_field_num(m, key, v);
-}
-
 static bool is_digit(int c) { return c >= '0' && c <= '9'; }
-
-static bool all_digits(const char *s, size_t lo, size_t hi)
-{
-    size_t n = strlen(s);
-    if (n < lo || n > hi) return false;
-    for (size_t i = 0; i < n; i++) if (!is_digit(s[i])) return false;
-    return true;
-}
-
-static size_t text_copy(struct trk_rd *rd, char *buf, size_t sz)
-{
-    size_t o = 0;
-    while (rd_left(rd) && o + 1 < sz) {
-        unsigned b = rd_u8(rd);
-        buf[o++] = b ? (char)b : '.';
-    }
-    rd_skip(rd, rd_left(rd));
-    buf[o] = 0;
-    return o;
-}
-
-static int split(char *s, char sep, char **f, int maxf)
-{
-    int n = 0;
-    f[n++] = s;
-    for (char *q = s; *q && n < maxf; q++)
-        if (*q == sep) { *q = 0; f[n++] = q + 1; }
-    return n;
-}
 
 static int two(const char *s) { return (s[0] - '0') * 10 + (s[1] - '0'); }
 
@@ -142,7 +92,7 @@ static const char *alarm_of(const char *kw)
 static void alt_form(struct trk_msg *m, char **f, int nf)
 {
     m->type = "position";
-    f_str(m, "name", "%s", f[1]);
+    field_str(m, "name", STR_MAX, "%s", f[1]);
     if (nf < 13) return;
     double lat, lon;
     if (!number(f[9], &lat) || !number(f[10], &lon)) return;
@@ -156,8 +106,8 @@ static void alt_form(struct trk_msg *m, char **f, int nf)
     if (number(f[11], &v)) { r->has |= TRK_R_SPEED; r->speed = v; }
     if (number(f[12], &v)) { r->has |= TRK_R_COURSE; r->course = v; }
     if (nf > 13 && number(f[13], &v)) { r->has |= TRK_R_ALT; r->alt = v; }
-    if (nf > 15 && all_digits(f[15], 1, 2)) { r->has |= TRK_R_SATS; r->sats = (int)strtol(f[15], NULL, 10); }
-    if (all_digits(f[5], 6, 6) && all_digits(f[6], 6, 6)) {
+    if (nf > 15 && str_all_digits(f[15], 1, 2)) { r->has |= TRK_R_SATS; r->sats = (int)strtol(f[15], NULL, 10); }
+    if (str_all_digits(f[5], 6, 6) && str_all_digits(f[6], 6, 6)) {
         const char *t = f[5], *d = f[6];
         if (date_ok(two(d + 4), two(d + 2), two(d), two(t), two(t + 2), two(t + 4))) {
             r->has |= TRK_R_TIME;
@@ -206,62 +156,49 @@ static void fix(struct trk_msg *m, char **f, int nf, int64_t local)
             r->time_ms = best * 1000;
             int64_t q = local - best + 450;                     /* the device's zone, quarter hours */
             int64_t off = (q >= 0 ? q / 900 : -((-q + 899) / 900)) * 900;
-            f_num(m, "tz_offset_h", (double)off / 3600.0);
+            field_num(m, "tz_offset_h", (double)off / 3600.0);
         }
     } else if (local >= 0) {
         r->has |= TRK_R_TIME;                  /* no usable UTC time: the local one, as sent */
         r->time_ms = local * 1000;
-        f_str(m, "time_note", "local time (no UTC time of day)");
+        field_str(m, "time_note", STR_MAX, "local time (no UTC time of day)");
     }
-    if (nf > 14 && f[14][0]) f_str(m, "acc", "%s", f[14]);
-    if (nf > 15 && f[15][0]) f_str(m, "door", "%s", f[15]);
-    if (nf > 16 && f[16][0]) f_str(m, "fuel1", "%s", f[16]);
-    if (nf > 17 && f[17][0]) f_str(m, "fuel2", "%s", f[17]);
-    if (nf > 18 && f[18][0]) f_str(m, "temp", "%s", f[18]);
-}
-
-static void join_field(struct trk_msg *m, const char *key, char **f, int from, int nf)
-{
-    char buf[TXT_MAX];
-    size_t o = 0;
-    buf[0] = 0;
-    for (int i = from; i < nf; i++) {
-        int w = snprintf(buf + o, sizeof buf - o, "%s%s", i > from ? "," : "", f[i]);
-        if (w < 0 || (size_t)w >= sizeof buf - o) break;
-        o += (size_t)w;
-    }
-    if (o) f_str(m, key, "%s", buf);
+    if (nf > 14 && f[14][0]) field_str(m, "acc", STR_MAX, "%s", f[14]);
+    if (nf > 15 && f[15][0]) field_str(m, "door", STR_MAX, "%s", f[15]);
+    if (nf > 16 && f[16][0]) field_str(m, "fuel1", STR_MAX, "%s", f[16]);
+    if (nf > 17 && f[17][0]) field_str(m, "fuel2", STR_MAX, "%s", f[17]);
+    if (nf > 18 && f[18][0]) field_str(m, "temp", STR_MAX, "%s", f[18]);
 }
 
 static void report(struct trk_msg *m, char *s)
 {
     char *f[MAXF];
-    int nf = split(s, ',', f, MAXF);
+    int nf = split_inplace(s, ',', f, MAXF);
     msg_set_imei(m, f[0] + 5);
     if (nf < 2) { m->type = "status"; return; }
     const char *kw = f[1];
-    f_str(m, "keyword", "%s", kw);
+    field_str(m, "keyword", STR_MAX, "%s", kw);
     if (nf > 2 && !strcmp(f[2], "---")) { alt_form(m, f, nf); return; }
     if (!strcmp(kw, "OBD")) {                  /* local time,odometer,fuel,...,codes */
         m->type = "obd";
-        join_field(m, "obd", f, 3, nf);
+        join_field(m, "obd", f, 3, nf, STR_MAX);
         return;
     }
     if (!strcmp(kw, "vr")) {                   /* photo data as hex */
         m->type = "photo";
-        if (nf > 2) f_num(m, "photo_bytes", (double)(strlen(f[2]) / 2));
+        if (nf > 2) field_num(m, "photo_bytes", (double)(strlen(f[2]) / 2));
         return;
     }
     const char *al = alarm_of(kw);
-    if (al) f_str(m, "alarm", "%s", al);
-    if (!strncmp(kw, "T:", 2)) f_str(m, "temp", "%s", kw + 2);
-    if (!strcmp(kw, "acc on") || !strcmp(kw, "acc off")) f_str(m, "ignition", "%s", kw + 4);
+    if (al) field_str(m, "alarm", STR_MAX, "%s", al);
+    if (!strncmp(kw, "T:", 2)) field_str(m, "temp", STR_MAX, "%s", kw + 2);
+    if (!strcmp(kw, "acc on") || !strcmp(kw, "acc off")) field_str(m, "ignition", STR_MAX, "%s", kw + 4);
     m->type = al ? "alarm" : !strcmp(kw, "acc on") || !strcmp(kw, "acc off") ? "event" : "position";
     int64_t local = nf > 2 ? local_time(f[2]) : -1;
-    if (nf > 3 && f[3][0]) f_str(m, !strcmp(kw, "rfid") ? "rfid" : "phone", "%s", f[3]);
+    if (nf > 3 && f[3][0]) field_str(m, !strcmp(kw, "rfid") ? "rfid" : "phone", STR_MAX, "%s", f[3]);
     if (nf > 4 && !strcmp(f[4], "F")) fix(m, f, nf, local);
     else if (nf > 4 && !strcmp(f[4], "L")) {   /* L,,,lac,,cid */
-        if (nf > 9) { f_str(m, "lac", "%s", f[7]); f_str(m, "cid", "%s", f[9]); }
+        if (nf > 9) { field_str(m, "lac", STR_MAX, "%s", f[7]); field_str(m, "cid", STR_MAX, "%s", f[9]); }
         if (!al) m->type = "lbs";
     } else if (!al) m->type = "status";
     if (m->nrec == 0 && !strcmp(m->type, "position")) m->type = "status";
@@ -275,12 +212,12 @@ static void decode_up(struct trk_msg *m, char *s)
         m->want_reply.key = KEY_LOGON;
         m->want_reply.count = 1;
         char *f[8];
-        int nf = split(s, ',', f, 8);
+        int nf = split_inplace(s, ',', f, 8);
         if (nf > 1 && !strncmp(f[1], "imei:", 5)) msg_set_imei(m, f[1] + 5);
         else msg_malformed(m, "framing: logon without imei:");
         return;
     }
-    if (all_digits(s, 10, 20)) {               /* heartbeat: the bare IMEI */
+    if (str_all_digits(s, 10, 20)) {               /* heartbeat: the bare IMEI */
         m->type = "heartbeat";
         msg_set_imei(m, s);
         m->want_reply.set = true;
@@ -298,7 +235,7 @@ static void decode_up(struct trk_msg *m, char *s)
         msg_unsupported(m, "unsupported message: no imei: prefix");
         return;
     }
-    if (im != s) f_str(m, "heartbeat_prefix", "%.*s", (int)(im - s), s);
+    if (im != s) field_str(m, "heartbeat_prefix", STR_MAX, "%.*s", (int)(im - s), s);
     report(m, im);
 }
 
@@ -314,10 +251,10 @@ static void decode_down(struct trk_msg *m, char *s)
     }
     m->type = "command";
     char *f[MAXF];
-    int nf = split(s, ',', f, MAXF);
+    int nf = split_inplace(s, ',', f, MAXF);
     if (nf > 1 && !strncmp(f[1], "imei:", 5)) msg_set_imei(m, f[1] + 5);
-    if (nf > 2) f_str(m, "command", "%s", f[2]);
-    if (nf > 3) join_field(m, "args", f, 3, nf);
+    if (nf > 2) field_str(m, "command", STR_MAX, "%s", f[2]);
+    if (nf > 3) join_field(m, "args", f, 3, nf, STR_MAX);
 }
 
 static void gps103_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, struct trk_msg *m)

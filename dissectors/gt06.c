@@ -7,19 +7,23 @@
  * CRC (2) | 0D 0A.  The length counts protocol .. CRC; the CRC covers length ..
  * serial.  Vendors reuse protocol numbers with other layouts, so the decoders
  * below read the part of each layout that is certain and show the rest raw. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "crc.h"
 #include "dissect.h"
+#include "fieldset.h"
+#include "strutil.h"
 
 #define HDR_SHORT 0x7878
 #define HDR_LONG  0x7979
 #define STOP      0x0D0A
 #define SCAN_MAX  4096      /* how far frame() looks for 0D 0A when the length is wrong */
 #define CRC_TRIES 8         /* CRC checks per frame() call on early 0D 0A candidates */
-#define FIELD_SPARE 2       /* fields kept free so a message never overflows */
+#define STR_MAX (TEXT_MAX + 7)   /* longest string field */
+#define HEX_MAX (TEXT_MAX / 2)   /* most bytes shown as hex */
+#define TXT_SHOWN (TEXT_MAX + 7)   /* longest text field */
+#define TXT_FLAGS (FIELD_TEXT_TRIM)
 #define TEXT_MAX  1024      /* longest text or hex shown in one field */
 
 /* ------------------------------------------------------------------ helpers */
@@ -55,58 +59,6 @@ static bool crc_holds(const struct trk_rd *r, size_t hl, size_t end)
     return crc16_x25(s, end - 4) == field;
 }
 
-/* fields: each key once, and never so many that the message overflows */
-static bool room(struct trk_msg *m, const char *key)
-{
-    return m->nfield + FIELD_SPARE < TRK_MAX_FIELDS && !msg_field_get(m, key);
-}
-
-static void f_int(struct trk_msg *m, const char *key, int64_t v)
-{
-    if (room(m, key)) msg_field_int(m, key, v);
-}
-
-static void f_num(struct trk_msg *m, const char *key, double v)
-{
-    if (room(m, key)) msg_field_num(m, key, v);
-}
-
-static void f_bool(struct trk_msg *m, const char *key, bool v)
-{
-    if (room(m, key)) msg_field_bool(m, key, v);
-}
-
-static void f_str(struct trk_msg *m, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void f_str(struct trk_msg *m, const char *key, const char *fmt, ...)
-{
-    char buf[TEXT_MAX + 8];
-    va_list ap;
-    if (!room(m, key)) return;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    msg_field_str(m, key, "%s", buf);
-}
-
-/* bytes as lowercase hex (at most TEXT_MAX/2 bytes, then "...") */
-static void f_hex(struct trk_msg *m, const char *key, const uint8_t *p, size_t n)
-{
-    static const char hx[] = "0123456789abcdef";
-    char buf[TEXT_MAX + 8];
-    size_t o = 0;
-    struct trk_rd r;
-    if (!room(m, key)) return;
-    rd_init(&r, p, n);
-    while (rd_left(&r) && o + 2 <= TEXT_MAX) {
-        unsigned b = rd_u8(&r);
-        buf[o++] = hx[b >> 4];
-        buf[o++] = hx[b & 15];
-    }
-    if (rd_left(&r)) { memcpy(buf + o, "...", 3); o += 3; }
-    buf[o] = 0;
-    msg_field_str(m, key, "%s", buf);
-}
-
 /* bytes as text into buf: control bytes become '.', trailing NUL padding,
  * blanks and line ends are dropped; returns the length */
 static size_t text_of(const uint8_t *p, size_t n, char *buf, size_t sz)
@@ -121,14 +73,6 @@ static size_t text_of(const uint8_t *p, size_t n, char *buf, size_t sz)
     }
     buf[keep] = 0;
     return keep;
-}
-
-static void f_text(struct trk_msg *m, const char *key, const uint8_t *p, size_t n)
-{
-    char buf[TEXT_MAX + 8];
-    if (!room(m, key)) return;
-    text_of(p, n, buf, sizeof buf);
-    msg_field_str(m, key, "%s", buf);
 }
 
 /* true when every byte is printable ASCII (CR, LF and tab allowed), NULs
@@ -152,7 +96,7 @@ static bool printable(const uint8_t *p, size_t n)
 static void rest_hex(struct trk_msg *m, struct trk_rd *c, const char *key)
 {
     size_t k = rd_left(c);
-    if (k) f_hex(m, key, rd_span(c, k), k);
+    if (k) field_hex(m, key, rd_span(c, k), k, HEX_MAX);
 }
 
 /* ------------------------------------------------------------- time, fixes */
@@ -197,19 +141,6 @@ static int64_t ymdhms(const uint8_t *t)
     return trk_timegm(2000 + t[0], t[1], t[2], t[3], t[4], t[5]);
 }
 
-static void time_text(char *out, size_t sz, int64_t s)
-{
-    int64_t days = s / 86400, rem = s % 86400;
-    /* civil from days (inverse of trk_timegm) */
-    int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    int64_t d = doy - (153 * mp + 2) / 5 + 1, mo = mp < 10 ? mp + 3 : mp - 9;
-    if (mo <= 2) y++;
-    snprintf(out, sz, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", (long long)y, (long long)mo,
-             (long long)d, (long long)(rem / 3600), (long long)(rem / 60 % 60), (long long)(rem % 60));
-}
-
 /* a 6-byte YY MM DD hh mm ss field as text (binary, or BCD when `bcd`) */
 static void f_time6(struct trk_msg *m, const char *key, const uint8_t *t, bool bcd)
 {
@@ -219,10 +150,10 @@ static void f_time6(struct trk_msg *m, const char *key, const uint8_t *t, bool b
     if (!rd_bytes(&r, raw, 6)) return;
     for (int i = 0; i < 6; i++) v[i] = bcd ? (uint8_t)((raw[i] >> 4) * 10 + (raw[i] & 15)) : raw[i];
     int64_t s = ymdhms(v);
-    if (s < 0) { f_hex(m, key, raw, 6); return; }
+    if (s < 0) { field_hex(m, key, raw, 6, HEX_MAX); return; }
     char buf[64];
-    time_text(buf, sizeof buf, s);
-    f_str(m, key, "%s", buf);
+    fmt_time_ms((int64_t)s * 1000, buf, sizeof buf);
+    field_str(m, key, STR_MAX, "%s", buf);
 }
 
 static bool all_bcd(const uint8_t *t, size_t n)
@@ -265,19 +196,19 @@ static struct trk_record *gps_block(struct g6 *x, struct trk_rd *c, unsigned opt
     if (!r) return NULL;
     int64_t s = ymdhms(t);
     if (s >= 0) { r->time_ms = s * 1000; r->has |= TRK_R_TIME; }
-    else f_hex(m, "gps_time_raw", t, 6);
+    else field_hex(m, "gps_time_raw", t, 6, HEX_MAX);
     r->lat = lat / 1800000.0;
     r->lon = lon / 1800000.0;
     if (!(flags & 0x0400)) r->lat = -r->lat;      /* bit 10: north */
     if (flags & 0x0800) r->lon = -r->lon;         /* bit 11: west */
     if (r->lat >= -90 && r->lat <= 90 && r->lon >= -180 && r->lon <= 180) r->has |= TRK_R_POS;
-    else f_str(m, "position_invalid", "%u,%u", lat, lon);
+    else field_str(m, "position_invalid", STR_MAX, "%u,%u", lat, lon);
     r->course = flags & 0x3FF;
     r->valid = (flags & 0x1000) != 0;             /* bit 12: fixed */
     r->has |= TRK_R_COURSE | TRK_R_VALID;
     if (opt & G_SATS) { r->sats = (int)(info & 15); r->has |= TRK_R_SATS; }
     if (opt & G_SPEED) { r->speed = speed; r->has |= TRK_R_SPEED; }
-    if (flags & 0x4000) f_bool(m, "acc", (flags & 0x8000) != 0);
+    if (flags & 0x4000) field_bool(m, "acc", (flags & 0x8000) != 0);
     return r;
 }
 
@@ -290,10 +221,10 @@ static void lbs_block(struct g6 *x, struct trk_rd *c, size_t lac_w, size_t cid_w
     unsigned mnc = (mnc16 || (mcc & 0x8000)) ? rd_be16(c) : rd_u8(c);
     uint64_t lac = rd_be(c, lac_w), cid = rd_be(c, cid_w);
     if (c->err) return;
-    f_int(x->m, "mcc", mcc & 0x7FFF);
-    f_int(x->m, "mnc", mnc);
-    f_int(x->m, "lac", (int64_t)lac);
-    f_int(x->m, "cell_id", (int64_t)cid);
+    field_int(x->m, "mcc", mcc & 0x7FFF);
+    field_int(x->m, "mnc", mnc);
+    field_int(x->m, "lac", (int64_t)lac);
+    field_int(x->m, "cell_id", (int64_t)cid);
 }
 
 static size_t lbs_size(const struct trk_rd *c, size_t lac_w, size_t cid_w)
@@ -321,9 +252,9 @@ static void cells_block(struct g6 *x, struct trk_rd *c, size_t count, size_t lac
         if (k > 0 && (size_t)k < sizeof buf - o) o += (size_t)k;
     }
     if (c->err) return;
-    f_int(m, "mcc", mcc & 0x7FFF);
-    f_int(m, "mnc", mnc);
-    if (o) f_str(m, "cells", "%s", buf);
+    field_int(m, "mcc", mcc & 0x7FFF);
+    field_int(m, "mnc", mnc);
+    if (o) field_str(m, "cells", STR_MAX, "%s", buf);
 }
 
 /* n WiFi access points: [skip] MAC (6) [signal (1)] as one field */
@@ -346,8 +277,8 @@ static void wifi_list(struct g6 *x, struct trk_rd *c, size_t count, size_t skip,
             if (k > 0 && (size_t)k < sizeof buf - o) o += (size_t)k;
         }
     }
-    f_int(x->m, "wifi_count", (int64_t)count);
-    if (o) f_str(x->m, "wifi", "%s", buf);
+    field_int(x->m, "wifi_count", (int64_t)count);
+    if (o) field_str(x->m, "wifi", STR_MAX, "%s", buf);
 }
 
 static const char *alarm_name(unsigned a)
@@ -387,8 +318,8 @@ static const char *alarm_name(unsigned a)
 static void f_alarm(struct trk_msg *m, unsigned a)
 {
     const char *nm = alarm_name(a);
-    if (nm) f_str(m, "alarm", "%s", nm);
-    else f_str(m, "alarm", "0x%02X", a);
+    if (nm) field_str(m, "alarm", STR_MAX, "%s", nm);
+    else field_str(m, "alarm", STR_MAX, "0x%02X", a);
 }
 
 /* terminal information byte of the status blocks */
@@ -397,20 +328,20 @@ static void terminal_info(struct g6 *x, unsigned ti)
     static const char *const st[8] = {"normal", "vibration", "power-cut", "low-battery", "sos",
                                       "5", "6", "7"};
     struct trk_msg *m = x->m;
-    f_str(m, "terminal_info", "0x%02X", ti);
-    f_bool(m, "armed", ti & 0x01);
-    f_bool(m, "acc", (ti & 0x02) != 0);
-    f_bool(m, "charging", (ti & 0x04) != 0);
-    f_str(m, "status_alarm", "%s", st[(ti >> 3) & 7]);
-    f_bool(m, "gps_tracking", (ti & 0x40) != 0);
-    f_bool(m, "fuel_cut", (ti & 0x80) != 0);
+    field_str(m, "terminal_info", STR_MAX, "0x%02X", ti);
+    field_bool(m, "armed", ti & 0x01);
+    field_bool(m, "acc", (ti & 0x02) != 0);
+    field_bool(m, "charging", (ti & 0x04) != 0);
+    field_str(m, "status_alarm", STR_MAX, "%s", st[(ti >> 3) & 7]);
+    field_bool(m, "gps_tracking", (ti & 0x40) != 0);
+    field_bool(m, "fuel_cut", (ti & 0x80) != 0);
 }
 
 static void f_language(struct trk_msg *m, unsigned lang)
 {
-    if (lang == 1) f_str(m, "language", "chinese");
-    else if (lang == 2) f_str(m, "language", "english");
-    else f_int(m, "language", lang);
+    if (lang == 1) field_str(m, "language", STR_MAX, "chinese");
+    else if (lang == 2) field_str(m, "language", STR_MAX, "english");
+    else field_int(m, "language", lang);
 }
 
 /* terminal info, voltage level, GSM signal, alarm, language (5 bytes) */
@@ -419,8 +350,8 @@ static void status_block(struct g6 *x, struct trk_rd *c, bool alarm_always)
     unsigned ti = rd_u8(c), volt = rd_u8(c), gsm = rd_u8(c), alarm = rd_u8(c), lang = rd_u8(c);
     if (c->err) return;
     terminal_info(x, ti);
-    f_int(x->m, "voltage_level", volt);
-    f_int(x->m, "gsm_signal", gsm);
+    field_int(x->m, "voltage_level", volt);
+    field_int(x->m, "gsm_signal", gsm);
     if (alarm_always || alarm) f_alarm(x->m, alarm);
     f_language(x->m, lang);
 }
@@ -431,12 +362,12 @@ static void loc_tail(struct g6 *x, struct trk_rd *c)
 {
     size_t k = rd_left(c);
     if (k == 3 || k == 7) {
-        f_bool(x->m, "acc", rd_u8(c) != 0);
-        f_int(x->m, "upload_mode", rd_u8(c));
-        f_bool(x->m, "reupload", rd_u8(c) != 0);
-        if (k == 7) f_int(x->m, "mileage", rd_be32(c));
+        field_bool(x->m, "acc", rd_u8(c) != 0);
+        field_int(x->m, "upload_mode", rd_u8(c));
+        field_bool(x->m, "reupload", rd_u8(c) != 0);
+        if (k == 7) field_int(x->m, "mileage", rd_be32(c));
     } else if (k == 4) {
-        f_int(x->m, "mileage", rd_be32(c));
+        field_int(x->m, "mileage", rd_be32(c));
     }
     rest_hex(x->m, c, "extra");
 }
@@ -464,7 +395,7 @@ static void modules(struct g6 *x, struct trk_rd *c, size_t lw)
             if (k > 0) o += (size_t)k;
         }
     }
-    if (o) f_str(m, "modules", "%s", buf);
+    if (o) field_str(m, "modules", STR_MAX, "%s", buf);
     rest_hex(m, c, "extra");
 }
 
@@ -475,7 +406,7 @@ static void imei_field(struct g6 *x, struct trk_rd *c)
     char s[17];
     rd_bcd(c, 8, s, sizeof s);
     if (c->err || s[0] != '0' || !s[1]) return;
-    f_str(x->m, "imei", "%s", s + 1);
+    field_str(x->m, "imei", STR_MAX, "%s", s + 1);
     msg_set_imei(x->m, s + 1);
 }
 
@@ -504,12 +435,12 @@ static void up_login(struct g6 *x, struct trk_rd *c)
     imei[16] = 0;
     const char *s = imei[0] == '0' ? imei + 1 : imei;
     msg_set_imei(m, s);
-    f_str(m, "imei", "%s", s);
-    if (rd_left(c) >= 2) f_str(m, "model_code", "0x%04X", rd_be16(c));
+    field_str(m, "imei", STR_MAX, "%s", s);
+    if (rd_left(c) >= 2) field_str(m, "model_code", STR_MAX, "0x%04X", rd_be16(c));
     if (rd_left(c) >= 2) {
         unsigned tz = rd_be16(c);
         unsigned v = tz >> 4;
-        f_str(m, "timezone", "%c%02u:%02u", (tz & 0x08) ? '-' : '+', v / 100, v % 100);
+        field_str(m, "timezone", STR_MAX, "%c%02u:%02u", (tz & 0x08) ? '-' : '+', v / 100, v % 100);
     }
     rest_hex(m, c, "extra");
 }
@@ -544,7 +475,7 @@ static bool nt_prefix(struct g6 *x, struct trk_rd *c)
     if (date_at(c, 0) || rd_left(c) < 15 + 18 || !imei_at(c, 1) || !date_at(c, 9) || !date_at(c, 15))
         return false;
     struct trk_msg *m = x->m;
-    f_int(m, "location_source", rd_u8(c));
+    field_int(m, "location_source", rd_u8(c));
     imei_field(x, c);
     const uint8_t *t = rd_span(c, 6);
     if (t) f_time6(m, "device_time", t, false);
@@ -596,8 +527,8 @@ static void up_alarm(struct g6 *x, struct trk_rd *c, size_t pl, size_t pc, size_
         unsigned ti = rd_u8(c), pw = rd_be16(c), gsm = rd_u8(c), ext = rd_u8(c);
         if (c->err) return;
         terminal_info(x, ti);
-        f_num(m, "power_voltage", pw / 100.0);
-        f_int(m, "gsm_signal", gsm);
+        field_num(m, "power_voltage", pw / 100.0);
+        field_int(m, "gsm_signal", gsm);
         if (ext) f_alarm(m, ext);
         rest_hex(m, c, "extra");
         return;
@@ -623,7 +554,7 @@ static void up_alarm(struct g6 *x, struct trk_rd *c, size_t pl, size_t pc, size_
     if (fits) lbs_block(x, &l, lw, cw, false);
     else if (blen) rest_hex(m, &l, "lbs_raw");
     status_block(x, c, true);
-    if (after && rd_left(c) >= 1) f_int(m, "geofence", rd_u8(c));
+    if (after && rd_left(c) >= 1) field_int(m, "geofence", rd_u8(c));
     rest_hex(m, c, "extra");
 }
 
@@ -655,57 +586,57 @@ static void up_status(struct g6 *x, struct trk_rd *c)
     if (k == 5 || k == 4) {
         unsigned ti = rd_u8(c), volt = rd_u8(c), gsm = rd_u8(c);
         terminal_info(x, ti);
-        f_int(m, "voltage_level", volt);
-        f_int(m, "gsm_signal", gsm);
+        field_int(m, "voltage_level", volt);
+        field_int(m, "gsm_signal", gsm);
         if (k == 5) {
             unsigned alarm = rd_u8(c), lang = rd_u8(c);
             if (alarm) f_alarm(m, alarm);
             f_language(m, lang);
         } else {
-            f_str(m, "alarm_language", "0x%02X", rd_u8(c));
+            field_str(m, "alarm_language", STR_MAX, "0x%02X", rd_u8(c));
         }
         return;
     }
     if (k == 6) {   /* with a 2-byte alarm/language word and an extra byte */
         terminal_info(x, rd_u8(c));
-        f_int(m, "voltage_level", rd_u8(c));
-        f_int(m, "gsm_signal", rd_u8(c));
+        field_int(m, "voltage_level", rd_u8(c));
+        field_int(m, "gsm_signal", rd_u8(c));
         rest_hex(m, c, "extra");
         return;
     }
     if (k == 14) {  /* OBD models: satellites/signal word, alarm, language, battery, mode, voltage... */
         terminal_info(x, rd_u8(c));
         unsigned sig = rd_be16(c);
-        f_int(m, "satellites", ((sig >> 10) & 31) + ((sig >> 5) & 31));
-        f_int(m, "gsm_signal", sig & 31);
+        field_int(m, "satellites", ((sig >> 10) & 31) + ((sig >> 5) & 31));
+        field_int(m, "gsm_signal", sig & 31);
         unsigned alarm = rd_u8(c);
         if (alarm) f_alarm(m, alarm);
         f_language(m, rd_u8(c));
-        f_int(m, "battery_level", rd_u8(c));
+        field_int(m, "battery_level", rd_u8(c));
         unsigned mode = rd_u8(c);
-        f_int(m, "work_mode", mode);
-        f_num(m, "voltage", rd_be16(c) / 100.0);
+        field_int(m, "work_mode", mode);
+        field_num(m, "voltage", rd_be16(c) / 100.0);
         rd_skip(c, 1);
-        f_int(m, "work_time", rd_be16(c));
-        if (mode == 4) f_num(m, "temperature", (int16_t)rd_be16(c) / 10.0);
+        field_int(m, "work_time", rd_be16(c));
+        if (mode == 4) field_num(m, "temperature", (int16_t)rd_be16(c) / 10.0);
         rest_hex(m, c, "extra");
         return;
     }
     if (k == 16) {  /* extended: satellites, alarm, language, battery, mode, voltage, times, temperature */
         terminal_info(x, rd_u8(c));
-        f_int(m, "satellites", rd_be16(c));
+        field_int(m, "satellites", rd_be16(c));
         unsigned alarm = rd_u8(c);
         if (alarm) f_alarm(m, alarm);
         f_language(m, rd_u8(c));
-        f_int(m, "battery_level", rd_u8(c));
-        f_int(m, "work_mode", rd_u8(c));
-        f_num(m, "voltage", rd_be16(c) / 100.0);
+        field_int(m, "battery_level", rd_u8(c));
+        field_int(m, "work_mode", rd_u8(c));
+        field_num(m, "voltage", rd_be16(c) / 100.0);
         rd_skip(c, 1);
-        f_int(m, "work_count", rd_be16(c));
-        f_int(m, "work_time", rd_be16(c));
+        field_int(m, "work_count", rd_be16(c));
+        field_int(m, "work_time", rd_be16(c));
         unsigned t = rd_be16(c);
         double temp = (t & 0x7FFF) / 10.0;
-        f_num(m, "temperature", (t & 0x8000) ? temp : -temp);
+        field_num(m, "temperature", (t & 0x8000) ? temp : -temp);
         return;
     }
     if (k) terminal_info(x, rd_u8(c));
@@ -718,8 +649,8 @@ static void up_0x23(struct g6 *x, struct trk_rd *c)
     struct trk_msg *m = x->m;
     m->type = "heartbeat";
     terminal_info(x, rd_u8(c));
-    if (rd_left(c) >= 2) f_num(m, "battery_voltage", rd_be16(c) / 100.0);
-    if (rd_left(c) >= 1) f_int(m, "gsm_signal", rd_u8(c));
+    if (rd_left(c) >= 2) field_num(m, "battery_voltage", rd_be16(c) / 100.0);
+    if (rd_left(c) >= 1) field_int(m, "gsm_signal", rd_u8(c));
     if (rd_left(c) >= 2) f_language(m, rd_be16(c));
     rest_hex(m, c, "extra");
 }
@@ -731,17 +662,17 @@ static void up_string(struct g6 *x, struct trk_rd *c)
     m->type = "command-reply";
     unsigned clen = rd_u8(c);
     if (c->err) return;
-    f_str(m, "server_flag", "0x%08X", rd_be32(c));
+    field_str(m, "server_flag", STR_MAX, "0x%08X", rd_be32(c));
     if (c->err) return;
     size_t tlen = text_len(clen, rd_left(c));
     const uint8_t *t = rd_span(c, tlen);
     if (t) {
         char buf[TEXT_MAX + 8];
         text_of(t, tlen, buf, sizeof buf);
-        f_str(m, "text", "%s", buf);
+        field_str(m, "text", STR_MAX, "%s", buf);
         if (strncmp(buf, "<ICCID:", 7) == 0) {
             size_t e = strcspn(buf + 7, ">");
-            f_str(m, "iccid", "%.*s", (int)e, buf + 7);
+            field_str(m, "iccid", STR_MAX, "%.*s", (int)e, buf + 7);
         }
     }
     if (rd_left(c) == 2) f_language(m, rd_be16(c));
@@ -753,7 +684,7 @@ static void up_0x21(struct g6 *x, struct trk_rd *c)
 {
     struct trk_msg *m = x->m;
     m->type = "command-reply";
-    f_str(m, "server_flag", "0x%08X", rd_be32(c));
+    field_str(m, "server_flag", STR_MAX, "0x%08X", rd_be32(c));
     unsigned enc = rd_u8(c);
     if (c->err) return;
     size_t n = rd_left(c);
@@ -769,8 +700,8 @@ static void up_0x21(struct g6 *x, struct trk_rd *c)
         buf[o++] = (ch >= 0x20 && ch < 0x7f) ? (char)ch : '.';
     }
     buf[o] = 0;
-    f_str(m, "encoding", "%s", enc == 1 ? "ascii" : "utf-16be");
-    f_str(m, "text", "%s", buf);
+    field_str(m, "encoding", STR_MAX, "%s", enc == 1 ? "ascii" : "utf-16be");
+    field_str(m, "text", STR_MAX, "%s", buf);
 
     /* "Current position!Lat:N54.739332,Lon:E25.273270,Course:126.53,Speed:0.0000,DateTime:2017-05-26  10:27:47" */
     const char *p = strstr(buf, "Current position!");
@@ -800,7 +731,7 @@ static void up_gps_phone(struct g6 *x, struct trk_rd *c, const char *type)
     struct trk_msg *m = x->m;
     m->type = type;
     gps_std(x, c);
-    if (rd_left(c) >= 21) f_text(m, "phone", rd_span(c, 21), 21);
+    if (rd_left(c) >= 21) field_text(m, "phone", rd_span(c, 21), 21, TXT_SHOWN, TXT_FLAGS);
     if (rd_left(c) == 2) f_language(m, rd_be16(c));
     rest_hex(m, c, "extra");
 }
@@ -820,7 +751,7 @@ static void up_cells(struct g6 *x, struct trk_rd *c, bool gps, size_t lac_w, siz
     size_t need = 3 + count * (lac_w + cid_w + 1);
     if (rd_left(c) < need) { rest_hex(m, c, "extra"); return; }
     cells_block(x, c, count, lac_w, cid_w);
-    if (rd_left(c) >= 1) f_int(m, "timing_advance", rd_u8(c));
+    if (rd_left(c) >= 1) field_int(m, "timing_advance", rd_u8(c));
     if (wifi && rd_left(c) >= 1) {
         unsigned n = rd_u8(c);
         if (rd_left(c) >= n * 7u) wifi_list(x, c, n, 0, true);
@@ -839,7 +770,7 @@ static void up_0x2c(struct g6 *x, struct trk_rd *c)
     f_time6(m, "time", t, false);
     if (rd_left(c) < 3 + 7 * 6 + 2) { rest_hex(m, c, "extra"); return; }
     cells_block(x, c, 7, 2, 3);
-    f_int(m, "timing_advance", rd_u8(c));
+    field_int(m, "timing_advance", rd_u8(c));
     unsigned n = rd_u8(c);
     if (rd_left(c) >= n * 7u) wifi_list(x, c, n, 0, true);
     rest_hex(m, c, "extra");
@@ -869,8 +800,8 @@ static void up_wifi(struct g6 *x, struct trk_rd *c, size_t count)
     unsigned ncell = rd_u8(c);
     if (rd_left(c) == 3 + ncell * 5u) {
         unsigned mcc = rd_be16(c), mnc = rd_u8(c);
-        f_int(m, "mcc", mcc);
-        f_int(m, "mnc", mnc);
+        field_int(m, "mcc", mcc);
+        field_int(m, "mnc", mnc);
         char buf[TEXT_MAX];
         size_t o = 0;
         buf[0] = 0;
@@ -879,9 +810,9 @@ static void up_wifi(struct g6 *x, struct trk_rd *c, size_t count)
             int k = snprintf(buf + o, sizeof buf - o, "%s%u:%u:%u", o ? ";" : "", lac, ci, sig);
             if (k > 0 && (size_t)k < sizeof buf - o) o += (size_t)k;
         }
-        if (o) f_str(m, "cells", "%s", buf);
+        if (o) field_str(m, "cells", STR_MAX, "%s", buf);
     } else {
-        f_int(m, "cell_count", ncell);
+        field_int(m, "cell_count", ncell);
     }
     rest_hex(m, c, "extra");
 }
@@ -893,8 +824,8 @@ static void up_0x17(struct g6 *x, struct trk_rd *c)
         m->type = "position";
         gps_std(x, c);
         if (rd_left(c) >= lbs_size(c, 2, 3)) lbs_block(x, c, 2, 3, false);
-        if (rd_left(c) >= 8) f_hex(m, "rfid", rd_span(c, 8), 8);
-        if (rd_left(c) >= 1) f_int(m, "rfid_valid", rd_u8(c));
+        if (rd_left(c) >= 8) field_hex(m, "rfid", rd_span(c, 8), 8, HEX_MAX);
+        if (rd_left(c) >= 1) field_int(m, "rfid_valid", rd_u8(c));
         rest_hex(m, c, "extra");
         return;
     }
@@ -926,24 +857,24 @@ static void up_0x34(struct g6 *x, struct trk_rd *c)
         return;
     }
     m->type = "position";
-    f_str(m, "alarm_word", "0x%08X", rd_be32(c));
+    field_str(m, "alarm_word", STR_MAX, "0x%08X", rd_be32(c));
     gps_std(x, c);
     if (rd_left(c) < 2 + 4 + 9 + 4 + 4 + 4 + 2) { rest_hex(m, c, "extra"); return; }
-    f_str(m, "terminal_info", "0x%04X", rd_be16(c));
-    f_int(m, "odometer", rd_be32(c));
+    field_str(m, "terminal_info", STR_MAX, "0x%04X", rd_be16(c));
+    field_int(m, "odometer", rd_be32(c));
     lbs_block(x, c, 2, 4, false);
     uint32_t drv = rd_be32(c);
-    if (drv) f_int(m, "driver_id", drv);
-    f_num(m, "battery_voltage", rd_be16(c) / 100.0);
-    f_num(m, "power_voltage", rd_be16(c) / 100.0);
+    if (drv) field_int(m, "driver_id", drv);
+    field_num(m, "battery_voltage", rd_be16(c) / 100.0);
+    field_num(m, "power_voltage", rd_be16(c) / 100.0);
     uint32_t port = rd_be32(c);
     if (rd_left(c) >= 2) {
-        f_int(m, "inputs", rd_u8(c));
-        f_int(m, "outputs", rd_u8(c));
+        field_int(m, "inputs", rd_u8(c));
+        field_int(m, "outputs", rd_u8(c));
     }
     unsigned nadc = (port >> 20) & 15;
     static const char *const keys[8] = {"adc1", "adc2", "adc3", "adc4", "adc5", "adc6", "adc7", "adc8"};
-    for (unsigned i = 0; i < nadc && i < 8 && rd_left(c) >= 2; i++) f_num(m, keys[i], rd_be16(c) / 100.0);
+    for (unsigned i = 0; i < nadc && i < 8 && rd_left(c) >= 2; i++) field_num(m, keys[i], rd_be16(c) / 100.0);
     rest_hex(m, c, "extra");
 }
 
@@ -955,14 +886,14 @@ static void up_0x35(struct g6 *x, struct trk_rd *c)
     const uint8_t *t = rd_span(c, 6);
     if (!t) return;
     f_time6(m, "time", t, false);
-    f_int(m, "fix", rd_u8(c));
+    field_int(m, "fix", rd_u8(c));
     rd_skip(c, 8);          /* latitude, longitude without hemisphere flags */
-    f_int(m, "camera", rd_u8(c));
-    f_int(m, "photo_source", rd_u8(c));
-    f_int(m, "photo_format", rd_u8(c));
+    field_int(m, "camera", rd_u8(c));
+    field_int(m, "photo_source", rd_u8(c));
+    field_int(m, "photo_format", rd_u8(c));
     if (rd_left(c) >= 8) {
-        f_int(m, "photo_size", rd_be32(c));
-        f_str(m, "photo_id", "0x%08X", rd_be32(c));
+        field_int(m, "photo_size", rd_be32(c));
+        field_str(m, "photo_id", STR_MAX, "0x%08X", rd_be32(c));
     }
     rest_hex(m, c, "extra");
 }
@@ -980,8 +911,8 @@ static void up_0x36(struct g6 *x, struct trk_rd *c)
     m->type = "heartbeat";
     if (rd_left(c) < 5) { rest_hex(m, c, "extra"); return; }
     terminal_info(x, rd_u8(c));
-    f_int(m, "voltage_level", rd_u8(c));
-    f_int(m, "gsm_signal", rd_u8(c));
+    field_int(m, "voltage_level", rd_u8(c));
+    field_int(m, "gsm_signal", rd_u8(c));
     unsigned alarm = rd_u8(c);
     if (alarm) f_alarm(m, alarm);
     f_language(m, rd_u8(c));
@@ -996,9 +927,9 @@ static void up_0x37(struct g6 *x, struct trk_rd *c)
     gps_std(x, c);
     if (rd_left(c) < lbs_size(c, 2, 3) + 3) { rest_hex(m, c, "extra"); return; }
     lbs_block(x, c, 2, 3, false);
-    f_bool(m, "acc", rd_u8(c) != 0);
-    f_int(m, "upload_mode", rd_u8(c));
-    f_bool(m, "reupload", rd_u8(c) != 0);
+    field_bool(m, "acc", rd_u8(c) != 0);
+    field_int(m, "upload_mode", rd_u8(c));
+    field_bool(m, "reupload", rd_u8(c) != 0);
     modules(x, c, 1);
 }
 
@@ -1012,7 +943,7 @@ static void up_0x61(struct g6 *x, struct trk_rd *c)
     gps_std(x, c);
     if (rd_left(c) >= lbs_size(c, 2, 4) + 6) {
         lbs_block(x, c, 2, 4, false);
-        f_str(m, "driver_id", "%llu", (unsigned long long)rd_be(c, 6));
+        field_str(m, "driver_id", STR_MAX, "%llu", (unsigned long long)rd_be(c, 6));
     }
     rest_hex(m, c, "extra");
 }
@@ -1074,7 +1005,7 @@ static void up_0xa7(struct g6 *x, struct trk_rd *c)
     m->type = "address-request";
     if (rd_left(c) >= lbs_size(c, 4, 8) + 21) {
         lbs_block(x, c, 4, 8, false);
-        f_text(m, "phone", rd_span(c, 21), 21);
+        field_text(m, "phone", rd_span(c, 21), 21, TXT_SHOWN, TXT_FLAGS);
     }
     if (rd_left(c) == 2) f_language(m, rd_be16(c));
     rest_hex(m, c, "extra");
@@ -1107,7 +1038,7 @@ static void up_az735(struct g6 *x, struct trk_rd *c)
     if (llen >= 8) {
         struct trk_rd l = rd_sub(c, llen);
         lbs_block(x, &l, 2, 3, false);
-        if (rd_left(c)) f_int(m, "gsm_signal", rd_u8(c));
+        if (rd_left(c)) field_int(m, "gsm_signal", rd_u8(c));
     } else {
         rd_skip(c, llen);
     }
@@ -1131,8 +1062,8 @@ static void up_0x38(struct g6 *x, struct trk_rd *c)
     m->type = "position";
     gps_std(x, c);
     if (rd_left(c) >= 2) {
-        f_int(m, "upload_mode", rd_u8(c));
-        f_bool(m, "reupload", rd_u8(c) != 0);
+        field_int(m, "upload_mode", rd_u8(c));
+        field_bool(m, "reupload", rd_u8(c) != 0);
     }
     rest_hex(m, c, "extra");
 }
@@ -1177,13 +1108,13 @@ static void up_0x70(struct g6 *x, struct trk_rd *c)
             m->type = "position";
             continue;
         }
-        if (id == 0x03 && len == 10) { f_hex(m, "iccid", v, len); continue; }
-        if (id == 0x09 && len == 1) { f_int(m, "satellites", rd_u8(&vr)); continue; }
-        if (id == 0x0A && len == 1) { f_int(m, "satellites_visible", rd_u8(&vr)); continue; }
-        if (id == 0x18 && len == 2) { f_num(m, "battery_voltage", rd_be16(&vr) / 100.0); continue; }
-        if (id == 0x28 && len == 1) { f_num(m, "hdop", rd_u8(&vr) / 10.0); continue; }
-        if (id == 0x29 && len == 4) { f_int(m, "index", rd_be32(&vr)); continue; }
-        if (id == 0x2E && len == 4) { f_int(m, "odometer", rd_le32(&vr)); continue; }
+        if (id == 0x03 && len == 10) { field_hex(m, "iccid", v, len, HEX_MAX); continue; }
+        if (id == 0x09 && len == 1) { field_int(m, "satellites", rd_u8(&vr)); continue; }
+        if (id == 0x0A && len == 1) { field_int(m, "satellites_visible", rd_u8(&vr)); continue; }
+        if (id == 0x18 && len == 2) { field_num(m, "battery_voltage", rd_be16(&vr) / 100.0); continue; }
+        if (id == 0x28 && len == 1) { field_num(m, "hdop", rd_u8(&vr) / 10.0); continue; }
+        if (id == 0x29 && len == 4) { field_int(m, "index", rd_be32(&vr)); continue; }
+        if (id == 0x2E && len == 4) { field_int(m, "odometer", rd_le32(&vr)); continue; }
         int k = snprintf(buf + o, sizeof buf - o, "%s0x%04X=", o ? ";" : "", id);
         if (k > 0 && (size_t)k < sizeof buf - o) o += (size_t)k;
         for (size_t i = 0; i < len && o + 3 < sizeof buf; i++) {
@@ -1191,7 +1122,7 @@ static void up_0x70(struct g6 *x, struct trk_rd *c)
             if (k > 0) o += (size_t)k;
         }
     }
-    if (o) f_str(m, "modules", "%s", buf);
+    if (o) field_str(m, "modules", STR_MAX, "%s", buf);
     rest_hex(m, c, "extra");
 }
 
@@ -1204,9 +1135,9 @@ static void up_0x8c(struct g6 *x, struct trk_rd *c)
     if (!t) return;
     f_time6(m, "time", t, false);
     if (rd_left(c) < 1) return;
-    f_bool(m, "acc", rd_u8(c) != 0);
+    field_bool(m, "acc", rd_u8(c) != 0);
     size_t n = rd_left(c);
-    if (n > 12) f_text(m, "data", rd_span(c, n - 12), n - 12);
+    if (n > 12) field_text(m, "data", rd_span(c, n - 12), n - 12, TXT_SHOWN, TXT_FLAGS);
     rest_hex(m, c, "extra");
 }
 
@@ -1230,8 +1161,8 @@ static void up_0x66(struct g6 *x, struct trk_rd *c)
         if (b < 0x20 || b >= 0x7f) break;
         k++;
     }
-    if (k) f_text(m, "data", p + start, k);
-    if (start + k < n) f_hex(m, "extra", p + start + k, n - start - k);
+    if (k) field_text(m, "data", p + start, k, TXT_SHOWN, TXT_FLAGS);
+    if (start + k < n) field_hex(m, "extra", p + start + k, n - start - k, HEX_MAX);
 }
 
 /* 0x94 information transmission: sub-type and data */
@@ -1241,28 +1172,28 @@ static void up_info(struct g6 *x, struct trk_rd *c)
     m->type = "info";
     unsigned sub = rd_u8(c);
     if (c->err) return;
-    f_str(m, "subtype", "0x%02X", sub);
+    field_str(m, "subtype", STR_MAX, "0x%02X", sub);
     size_t n = rd_left(c);
     const uint8_t *v = rd_span(c, n);
     struct trk_rd vr;
     rd_init(&vr, v, n);
     if (!x->ext) {      /* short frames carry no sub-type table */
-        f_hex(m, "value", v, n);
+        field_hex(m, "value", v, n, HEX_MAX);
         return;
     }
     switch (sub) {
     case 0x00:
-        if (n == 2) { f_num(m, "external_voltage", rd_be16(&vr) / 100.0); return; }
+        if (n == 2) { field_num(m, "external_voltage", rd_be16(&vr) / 100.0); return; }
         break;
     case 0x04:
-        if (printable(v, n)) { f_text(m, "text", v, n); return; }
+        if (printable(v, n)) { field_text(m, "text", v, n, TXT_SHOWN, TXT_FLAGS); return; }
         break;
     case 0x05:
         if (n == 7) { f_time6(m, "time", rd_span(&vr, 6), false); n = 1; }
         if (n == 1) {
             unsigned fl = rd_u8(&vr);
-            f_bool(m, "door", fl & 1);
-            f_bool(m, "io1", (fl & 4) != 0);
+            field_bool(m, "door", fl & 1);
+            field_bool(m, "io1", (fl & 4) != 0);
             return;
         }
         break;
@@ -1270,7 +1201,7 @@ static void up_info(struct g6 *x, struct trk_rd *c)
         if (n == 26) {
             if (imei_at(&vr, 0)) imei_field(x, &vr);
             else rd_skip(&vr, 8);
-            f_hex(m, "imsi", rd_span(&vr, 8), 8);
+            field_hex(m, "imsi", rd_span(&vr, 8), 8, HEX_MAX);
             uint8_t ic[10];
             char icc[21];
             size_t o = 0;
@@ -1280,34 +1211,34 @@ static void up_info(struct g6 *x, struct trk_rd *c)
                 if ((ic[i] & 15) <= 9) icc[o++] = (char)('0' + (ic[i] & 15));
             }
             icc[o] = 0;
-            f_str(m, "iccid", "%s", icc);
+            field_str(m, "iccid", STR_MAX, "%s", icc);
             return;
         }
         break;
     case 0x0B:
-        if (n == 1) { f_str(m, "network", "%s", rd_u8(&vr) ? "4G" : "2G"); return; }
-        if (n == 2) { f_num(m, "external_voltage", rd_be16(&vr) / 100.0); return; }
+        if (n == 1) { field_str(m, "network", STR_MAX, "%s", rd_u8(&vr) ? "4G" : "2G"); return; }
+        if (n == 2) { field_num(m, "external_voltage", rd_be16(&vr) / 100.0); return; }
         break;
     case 0x0D:
         if (n >= 6 && !printable(v, 1)) { rd_skip(&vr, 6); v += 6; n -= 6; }
-        if (printable(v, n)) { f_text(m, "text", v, n); return; }
+        if (printable(v, n)) { field_text(m, "text", v, n, TXT_SHOWN, TXT_FLAGS); return; }
         break;
     case 0x1B:
-        if (printable(v, n)) { f_text(m, "text", v, n); return; }
-        if (n == 8) { rd_skip(&vr, 2); f_hex(m, "driver_id", rd_span(&vr, 4), 4); return; }
+        if (printable(v, n)) { field_text(m, "text", v, n, TXT_SHOWN, TXT_FLAGS); return; }
+        if (n == 8) { rd_skip(&vr, 2); field_hex(m, "driver_id", rd_span(&vr, 4), 4, HEX_MAX); return; }
         break;
     case 0x1E:
         if (n == 8) {
-            f_num(m, "temperature", rd_bei32(&vr) / 10.0);
-            f_num(m, "humidity", rd_bei32(&vr) / 10.0);
+            field_num(m, "temperature", rd_bei32(&vr) / 10.0);
+            field_num(m, "humidity", rd_bei32(&vr) / 10.0);
             return;
         }
         break;
     default:
         break;
     }
-    if (n && printable(v, n)) f_text(m, "text", v, n);
-    else if (n) f_hex(m, "value", v, n);
+    if (n && printable(v, n)) field_text(m, "text", v, n, TXT_SHOWN, TXT_FLAGS);
+    else if (n) field_hex(m, "value", v, n, HEX_MAX);
 }
 
 /* 0x95 alarm (JC100/JC400 cameras) */
@@ -1321,7 +1252,7 @@ static void up_0x95(struct g6 *x, struct trk_rd *c)
     unsigned ev;
     if (mark == 0xFFFF && n >= 3 + 6 + 1 + 8 + 2 + 2 + 2 + 3) {      /* JC400 */
         rd_skip(c, 2);
-        f_int(m, "version", rd_u8(c));
+        field_int(m, "version", rd_u8(c));
         uint8_t t[6];
         rd_bytes(c, t, 6);
         unsigned sats = rd_u8(c);
@@ -1338,7 +1269,7 @@ static void up_0x95(struct g6 *x, struct trk_rd *c)
         rd_init(&b, blk, sizeof blk);
         struct trk_record *r = gps_block(x, &b, G_SATS | G_SPEED);
         if (r) r->speed = speed;
-        f_num(m, "power_voltage", rd_be16(c) / 10.0);
+        field_num(m, "power_voltage", rd_be16(c) / 10.0);
     } else if (n > 7) {                                           /* time, lat, lon, flags */
         (void)gps_block(x, c, 0);
     } else {
@@ -1362,15 +1293,15 @@ static void up_0x95(struct g6 *x, struct trk_rd *c)
     case 0x93: nm = "collision"; break;
     default: break;
     }
-    if (nm) f_str(m, "alarm", "%s", nm);
-    else f_str(m, "alarm", "0x%02X", ev);
-    f_str(m, "alarm_code", "0x%02X", ev);
-    if (rd_left(c) >= 2) f_int(m, "alarm_data", rd_be16(c));
+    if (nm) field_str(m, "alarm", STR_MAX, "%s", nm);
+    else field_str(m, "alarm", STR_MAX, "0x%02X", ev);
+    field_str(m, "alarm_code", STR_MAX, "0x%02X", ev);
+    if (rd_left(c) >= 2) field_int(m, "alarm_data", rd_be16(c));
     size_t k = rd_left(c);
     if (k) {
         const uint8_t *p = rd_span(c, k);
-        if (printable(p, k)) f_text(m, "files", p, k);
-        else f_hex(m, "extra", p, k);
+        if (printable(p, k)) field_text(m, "files", p, k, TXT_SHOWN, TXT_FLAGS);
+        else field_hex(m, "extra", p, k, HEX_MAX);
     }
 }
 
@@ -1379,12 +1310,12 @@ static void up_0x9b(struct g6 *x, struct trk_rd *c)
 {
     struct trk_msg *m = x->m;
     m->type = "passthrough";
-    f_int(m, "device_type", rd_u8(c));
+    field_int(m, "device_type", rd_u8(c));
     size_t n = rd_left(c);
     if (!n) return;
     const uint8_t *p = rd_span(c, n);
-    if (printable(p, n)) f_text(m, "text", p, n);
-    else f_hex(m, "data", p, n);
+    if (printable(p, n)) field_text(m, "text", p, n, TXT_SHOWN, TXT_FLAGS);
+    else field_hex(m, "data", p, n, HEX_MAX);
 }
 
 /* 0xF1: timestamp + modules (u16 id, u8 length) */
@@ -1395,8 +1326,8 @@ static void up_0xf1(struct g6 *x, struct trk_rd *c)
     if (rd_left(c) < 4) { rest_hex(m, c, "extra"); return; }
     uint32_t ts = rd_be32(c);
     char buf[64];
-    time_text(buf, sizeof buf, ts);
-    f_str(m, "time", "%s", buf);
+    fmt_time_ms((int64_t)ts * 1000, buf, sizeof buf);
+    field_str(m, "time", STR_MAX, "%s", buf);
     modules(x, c, 1);
 }
 
@@ -1408,8 +1339,8 @@ static void up_0xf2(struct g6 *x, struct trk_rd *c)
     if (rd_left(c) < 4) { rest_hex(m, c, "extra"); return; }
     uint32_t ts = rd_be32(c);
     char buf[64];
-    time_text(buf, sizeof buf, ts);
-    f_str(m, "time", "%s", buf);
+    fmt_time_ms((int64_t)ts * 1000, buf, sizeof buf);
+    field_str(m, "time", STR_MAX, "%s", buf);
     rest_hex(m, c, "extra");
 }
 
@@ -1431,8 +1362,8 @@ static void up_0xfd(struct g6 *x, struct trk_rd *c)
             if (++run > best) { best = run; best_at = i + 1 - run; }
         } else run = 0;
     }
-    if (best >= 4) f_text(m, "text", p + best_at, best);
-    if (n) f_hex(m, "data", p, n);
+    if (best >= 4) field_text(m, "text", p + best_at, best, TXT_SHOWN, TXT_FLAGS);
+    if (n) field_hex(m, "data", p, n, HEX_MAX);
 }
 
 /* unknown layouts of known numbers: the content as it is */
@@ -1479,7 +1410,7 @@ static void decode_up(struct g6 *x, struct trk_rd *c)
     if (rd_left(c) == 0 && x->proto != 0x01 && x->proto != 0x08 && x->proto != 0x8A) {
         /* an empty body: the shape of an echo/ACK frame */
         m->type = "ack";
-        f_str(m, "ack_for", "0x%02X", x->proto);
+        field_str(m, "ack_for", STR_MAX, "0x%02X", x->proto);
         return;
     }
     switch (x->proto) {
@@ -1555,10 +1486,10 @@ static void down_command(struct g6 *x, struct trk_rd *c)
     struct trk_msg *m = x->m;
     m->type = "command";
     unsigned clen = rd_u8(c);
-    f_str(m, "server_flag", "0x%08X", rd_be32(c));
+    field_str(m, "server_flag", STR_MAX, "0x%08X", rd_be32(c));
     if (c->err) return;
     size_t tlen = text_len(clen, rd_left(c));
-    f_text(m, "text", rd_span(c, tlen), tlen);
+    field_text(m, "text", rd_span(c, tlen), tlen, TXT_SHOWN, TXT_FLAGS);
     if (rd_left(c) == 2) f_language(m, rd_be16(c));
     rest_hex(m, c, "extra");
 }
@@ -1574,7 +1505,7 @@ static void decode_down(struct g6 *x, struct trk_rd *c)
         return;
     }
     m->type = "ack";
-    f_str(m, "ack_for", "0x%02X", x->proto);
+    field_str(m, "ack_for", STR_MAX, "0x%02X", x->proto);
     if (x->has_serial) {
         m->is_reply.set = true;
         m->is_reply.key = (uint32_t)x->proto << 16 | x->serial;
@@ -1592,9 +1523,9 @@ static void decode_down(struct g6 *x, struct trk_rd *c)
         rd_skip(&r, 4);
         size_t tlen = text_len(alen, rd_left(&r));
         const uint8_t *t = rd_span(&r, tlen);
-        if (t && printable(t, tlen)) { f_text(m, "text", t, tlen); return; }
+        if (t && printable(t, tlen)) { field_text(m, "text", t, tlen, TXT_SHOWN, TXT_FLAGS); return; }
     }
-    f_hex(m, "content", p, n);
+    field_hex(m, "content", p, n, HEX_MAX);
 }
 
 /* ----------------------------------------------------------- entry points */
@@ -1678,7 +1609,7 @@ static void gt06_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
         trailing = n - want;
     } else if (n < want) {
         int pn = rd_peek(rd, body);
-        if (pn >= 0) f_str(m, "protocol", "0x%02X", (unsigned)pn);
+        if (pn >= 0) field_str(m, "protocol", STR_MAX, "0x%02X", (unsigned)pn);
         msg_malformed(m, "truncated at offset %zu: length field says %zu, frame needs %zu bytes", n, L, want);
         rd_skip(rd, rd_left(rd));
         return;
@@ -1699,7 +1630,7 @@ static void gt06_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
     }
 
     x.proto = rd_u8(rd);
-    f_str(m, "protocol", "0x%02X", x.proto);
+    field_str(m, "protocol", STR_MAX, "0x%02X", x.proto);
 
     /* A length byte that disagrees with the frame: the WiFi reports whose length
      * byte counts access points and that carry no serial or CRC. */
@@ -1731,7 +1662,7 @@ static void gt06_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
         const uint8_t *cov = rd_peek_span(rd, 2, end - 4);
         unsigned computed = cov ? crc16_x25(cov, end - 4) : 0;
         if (cov && field != computed) msg_crc_mismatch(m, "crc", field, computed, 4);
-        f_int(m, "serial", x.serial);
+        field_int(m, "serial", x.serial);
     }
     rd_skip(rd, rd_left(rd));             /* stop bytes, trailing bytes */
 

@@ -6,12 +6,13 @@
  *
  * There is no checksum and no length field: ASCII frames end at `#`, binary
  * records are cut where the next record starts (32 or 45 bytes as a rule). */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dissect.h"
+#include "fieldset.h"
+#include "texttok.h"
 
 #define TXT_MAX    4096     /* longest ASCII message parsed */
 #define ASCII_MAX  4096     /* frame() gives up looking for '#' after this */
@@ -20,85 +21,19 @@
 #define BIN_MIN8   42       /* binary record with an 8-byte ID */
 #define BIN_MAX    64       /* longest binary variant looked for */
 #define MAXF       160      /* fields of one ASCII message */
-#define FIELD_SPARE 2
+#define STR_MAX (TXT_MAX - 1)   /* longest string field */
 
 /* ------------------------------------------------------------------ helpers */
-
-static bool room(struct trk_msg *m, const char *key)
-{
-    return m->nfield + FIELD_SPARE < TRK_MAX_FIELDS && !msg_field_get(m, key);
-}
-
-static void f_str(struct trk_msg *m, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void f_str(struct trk_msg *m, const char *key, const char *fmt, ...)
-{
-    char buf[TXT_MAX];
-    va_list ap;
-    if (!room(m, key)) return;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    msg_field_str(m, key, "%s", buf);
-}
-
-static void f_int(struct trk_msg *m, const char *key, int64_t v)
-{
-    if (room(m, key)) msg_field_int(m, key, v);
-}
 
 static bool is_digit(int c) { return c >= '0' && c <= '9'; }
 static bool is_alpha(int c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 static bool is_hex(int c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-
-/* a decimal integer clamped to +-1e9 (0 when there is none) */
-static int num_i(const char *s)
-{
-    long v = strtol(s, NULL, 10);
-    return v > 1000000000L ? 1000000000 : v < -1000000000L ? -1000000000 : (int)v;
-}
-
-static bool all_digits(const char *s, size_t lo, size_t hi)
-{
-    size_t n = strlen(s);
-    if (n < lo || n > hi) return false;
-    for (size_t i = 0; i < n; i++) if (!is_digit(s[i])) return false;
-    return true;
-}
 
 static bool all_hex(const char *s, size_t len)
 {
     if (strlen(s) != len) return false;
     for (size_t i = 0; i < len; i++) if (!is_hex(s[i])) return false;
     return true;
-}
-
-/* the rest of the reader as text in buf (NULs as '.'); returns the length */
-static size_t text_copy(struct trk_rd *rd, char *buf, size_t sz)
-{
-    size_t o = 0;
-    while (rd_left(rd) && o + 1 < sz) {
-        unsigned b = rd_u8(rd);
-        buf[o++] = b ? (char)b : '.';
-    }
-    rd_skip(rd, rd_left(rd));
-    buf[o] = 0;
-    return o;
-}
-
-/* split s in place at sep, keeping empty fields */
-static int split(char *s, char sep, char **f, int maxf)
-{
-    int n = 0;
-    f[n++] = s;
-    for (char *q = s; *q && n < maxf; q++)
-        if (*q == sep) { *q = 0; f[n++] = q + 1; }
-    return n;
-}
-
-static const char *trim(const char *s)
-{
-    while (*s == ' ') s++;
-    return s;
 }
 
 static bool date_ok(int y, int mo, int d, int h, int mi, int s)
@@ -113,7 +48,7 @@ static int two(const char *s) { return (s[0] - '0') * 10 + (s[1] - '0'); }
  * (dd/ddd then mmmmmm) to degrees (unsigned) */
 static bool coord(const char *s, double *out)
 {
-    s = trim(s);
+    s = str_skip_blanks(s);
     if (!*s) return false;
     if (*s == '-') {                          /* -dd-mm.mmmm */
         char *e;
@@ -125,7 +60,7 @@ static bool coord(const char *s, double *out)
         *out = deg + min / 60.0;
         return true;
     }
-    if (!strchr(s, '.') && all_digits(s, 7, 10)) {
+    if (!strchr(s, '.') && str_all_digits(s, 7, 10)) {
         double v = strtod(s, NULL);
         double deg = (double)(long long)(v / 1e6);
         *out = deg + (v - deg * 1e6) / 1e4 / 60.0;
@@ -133,7 +68,7 @@ static bool coord(const char *s, double *out)
     }
     char *e;
     double v = strtod(s, &e);
-    if (e == s || *trim(e) || !(v >= 0 && v < 1e6)) return false;
+    if (e == s || *str_skip_blanks(e) || !(v >= 0 && v < 1e6)) return false;
     double deg = (double)(long long)(v / 100.0);
     *out = deg + (v - deg * 100.0) / 60.0;
     return true;
@@ -168,7 +103,7 @@ static bool pos_block(struct h2 *x, int i)
     const char *tm = i >= 4 ? f[i - 1] : "";
     int di = -1;                              /* the date: first 6-digit field after the course */
     for (int k = i + 7; k < x->nf && k <= i + 9; k++)
-        if (all_digits(f[k], 6, 6)) { di = k; break; }
+        if (str_all_digits(f[k], 6, 6)) { di = k; break; }
     int si = -1;                              /* the status word: 8 hex digits after the date */
     for (int k = (di >= 0 ? di : i + 6) + 1; k < x->nf; k++)
         if (all_hex(f[k], 8)) { si = k; break; }
@@ -183,14 +118,14 @@ static bool pos_block(struct h2 *x, int i)
         r->valid = f[i][0] == 'A';
         char *e;
         if (i + 5 < x->nf) {
-            double sp = strtod(trim(f[i + 5]), &e);
-            if (e != trim(f[i + 5]) && sp >= 0 && sp < 1e5) { r->has |= TRK_R_SPEED; r->speed = sp * 1.852; }
+            double sp = strtod(str_skip_blanks(f[i + 5]), &e);
+            if (e != str_skip_blanks(f[i + 5]) && sp >= 0 && sp < 1e5) { r->has |= TRK_R_SPEED; r->speed = sp * 1.852; }
         }
         if (i + 6 < x->nf) {
-            double co = strtod(trim(f[i + 6]), &e);
-            if (e != trim(f[i + 6]) && co >= 0 && co <= 360) { r->has |= TRK_R_COURSE; r->course = co; }
+            double co = strtod(str_skip_blanks(f[i + 6]), &e);
+            if (e != str_skip_blanks(f[i + 6]) && co >= 0 && co <= 360) { r->has |= TRK_R_COURSE; r->course = co; }
         }
-        if (di >= 0 && all_digits(tm, 6, 6)) {
+        if (di >= 0 && str_all_digits(tm, 6, 6)) {
             const char *d = f[di];
             int dd = two(d), mo = two(d + 2), yy = two(d + 4);
             int hh = two(tm), mi = two(tm + 2), ss = two(tm + 4);
@@ -202,17 +137,17 @@ static bool pos_block(struct h2 *x, int i)
     }
     if (si >= 0) {
         unsigned long st = strtoul(f[si], NULL, 16);
-        f_int(m, "status", (int64_t)st);
+        field_int(m, "status", (int64_t)st);
         /* negative logic: a 0 bit is an active flag */
-        if (!(st & (1ul << 1)) || !(st & (1ul << 18))) f_str(m, "alarm", "sos");
-        else if (!(st & (1ul << 0))) f_str(m, "alarm", "vibration");
-        else if (!(st & (1ul << 2))) f_str(m, "alarm", "overspeed");
-        else if (!(st & (1ul << 19))) f_str(m, "alarm", "power-cut");
+        if (!(st & (1ul << 1)) || !(st & (1ul << 18))) field_str(m, "alarm", STR_MAX, "sos");
+        else if (!(st & (1ul << 0))) field_str(m, "alarm", STR_MAX, "vibration");
+        else if (!(st & (1ul << 2))) field_str(m, "alarm", STR_MAX, "overspeed");
+        else if (!(st & (1ul << 19))) field_str(m, "alarm", STR_MAX, "power-cut");
         if (si + 4 < x->nf && f[si + 1][0] && f[si + 2][0]) {
-            f_str(m, "mcc", "%s", trim(f[si + 1]));
-            f_str(m, "mnc", "%s", trim(f[si + 2]));
-            f_str(m, "lac", "%s", trim(f[si + 3]));
-            f_str(m, "cid", "%s", trim(f[si + 4]));
+            field_str(m, "mcc", STR_MAX, "%s", str_skip_blanks(f[si + 1]));
+            field_str(m, "mnc", STR_MAX, "%s", str_skip_blanks(f[si + 2]));
+            field_str(m, "lac", STR_MAX, "%s", str_skip_blanks(f[si + 3]));
+            field_str(m, "cid", STR_MAX, "%s", str_skip_blanks(f[si + 4]));
         }
     }
     return true;
@@ -229,7 +164,7 @@ static void rest_field(struct h2 *x, const char *key, int k)
         if (w < 0 || (size_t)w >= sizeof buf - o) break;
         o += (size_t)w;
     }
-    if (o) f_str(x->m, key, "%s", buf);
+    if (o) field_str(x->m, key, STR_MAX, "%s", buf);
 }
 
 static void cells_field(struct h2 *x, int first, int count, int stride)
@@ -245,7 +180,7 @@ static void cells_field(struct h2 *x, int first, int count, int stride)
         if (w < 0 || (size_t)w >= sizeof buf - o) break;
         o += (size_t)w;
     }
-    if (o) f_str(x->m, "cells", "%s", buf);
+    if (o) field_str(x->m, "cells", STR_MAX, "%s", buf);
 }
 
 /* find the position block: the first validity field followed by lat,N|S,lon,E|W */
@@ -282,56 +217,55 @@ static void ascii_up(struct h2 *x, const char *cmd)
     }
     if (!strcmp(cmd, "V4")) {                 /* the device acknowledges a server command */
         m->type = "command-reply";
-        if (nf > 3) f_str(m, "command", "%s", f[3]);
+        if (nf > 3) field_str(m, "command", STR_MAX, "%s", f[3]);
         find_pos(x, 4);
         return;
     }
     if (!strcmp(cmd, "HTBT")) {
         m->type = "heartbeat";
-        if (nf > 3 && all_digits(f[3], 1, 3)) f_int(m, "battery", num_i(f[3]));
+        if (nf > 3 && str_all_digits(f[3], 1, 3)) field_int(m, "battery", str_int_clamped(f[3]));
         return;
     }
     if (!strcmp(cmd, "NBR")) {                /* time,mcc,mnc,ta,count,(lac,cid,rssi)*,date,status[,battery] */
         m->type = "lbs";
         if (nf > 7) {
-            f_str(m, "mcc", "%s", f[4]);
-            f_str(m, "mnc", "%s", f[5]);
-            int cnt = num_i(f[7]);
+            field_str(m, "mcc", STR_MAX, "%s", f[4]);
+            field_str(m, "mnc", STR_MAX, "%s", f[5]);
+            int cnt = str_int_clamped(f[7]);
             if (cnt < 0 || cnt > (nf - 8) / 3) cnt = (nf - 8) / 3;
-            f_int(m, "cell_count", cnt);
+            field_int(m, "cell_count", cnt);
             cells_field(x, 8, cnt, 3);
             int k = 8 + cnt * 3;
-            if (k < nf && all_digits(f[k], 6, 6) && all_digits(f[3], 6, 6) &&
+            if (k < nf && str_all_digits(f[k], 6, 6) && str_all_digits(f[3], 6, 6) &&
                 date_ok(two(f[k] + 4), two(f[k] + 2), two(f[k]), two(f[3]), two(f[3] + 2), two(f[3] + 4))) {
-                f_str(m, "time", "20%c%c-%c%c-%c%c %c%c:%c%c:%c%c", f[k][4], f[k][5], f[k][2], f[k][3],
-                      f[k][0], f[k][1], f[3][0], f[3][1], f[3][2], f[3][3], f[3][4], f[3][5]);
+                field_str(m, "time", STR_MAX, "20%c%c-%c%c-%c%c %c%c:%c%c:%c%c", f[k][4], f[k][5], f[k][2], f[k][3], f[k][0], f[k][1], f[3][0], f[3][1], f[3][2], f[3][3], f[3][4], f[3][5]);
             }
-            if (k + 1 < nf && all_hex(f[k + 1], 8)) f_int(m, "status", (int64_t)strtoul(f[k + 1], NULL, 16));
-            if (k + 2 < nf && all_digits(f[k + 2], 1, 3)) f_int(m, "battery", num_i(f[k + 2]));
+            if (k + 1 < nf && all_hex(f[k + 1], 8)) field_int(m, "status", (int64_t)strtoul(f[k + 1], NULL, 16));
+            if (k + 2 < nf && str_all_digits(f[k + 2], 1, 3)) field_int(m, "battery", str_int_clamped(f[k + 2]));
         }
         return;
     }
     if (!strcmp(cmd, "V3")) {                 /* time,mccmnc,count,(lac,cid,?,rssi)*,..,X,date,status */
         m->type = "lbs";
         if (nf > 5) {
-            f_str(m, "mcc_mnc", "%s", f[4]);
-            int cnt = num_i(f[5]);
+            field_str(m, "mcc_mnc", STR_MAX, "%s", f[4]);
+            int cnt = str_int_clamped(f[5]);
             if (cnt < 0 || cnt > (nf - 6) / 4) cnt = (nf - 6) / 4;
-            f_int(m, "cell_count", cnt);
+            field_int(m, "cell_count", cnt);
             cells_field(x, 6, cnt, 4);
-            if (all_hex(f[nf - 1], 8)) f_int(m, "status", (int64_t)strtoul(f[nf - 1], NULL, 16));
+            if (all_hex(f[nf - 1], 8)) field_int(m, "status", (int64_t)strtoul(f[nf - 1], NULL, 16));
         }
         return;
     }
     if (!strcmp(cmd, "LINK")) {               /* time,rssi,sats,battery,steps,turnovers,date,status */
         m->type = "status";
         if (nf > 6) {
-            f_int(m, "rssi", num_i(f[4]));
-            f_int(m, "sats", num_i(f[5]));
-            f_int(m, "battery", num_i(f[6]));
+            field_int(m, "rssi", str_int_clamped(f[4]));
+            field_int(m, "sats", str_int_clamped(f[5]));
+            field_int(m, "battery", str_int_clamped(f[6]));
         }
-        if (nf > 8) { f_int(m, "steps", num_i(f[7])); f_int(m, "turnovers", num_i(f[8])); }
-        if (all_hex(f[nf - 1], 8)) f_int(m, "status", (int64_t)strtoul(f[nf - 1], NULL, 16));
+        if (nf > 8) { field_int(m, "steps", str_int_clamped(f[7])); field_int(m, "turnovers", str_int_clamped(f[8])); }
+        if (all_hex(f[nf - 1], 8)) field_int(m, "status", (int64_t)strtoul(f[nf - 1], NULL, 16));
         return;
     }
     if (!strcmp(cmd, "BS") || !strcmp(cmd, "BASE")) {
@@ -368,11 +302,11 @@ static void ascii_down(struct h2 *x, const char *cmd)
         m->is_reply.count = 1;
         m->is_reply.accept = true;
         if (x->nf > 3) rest_field(x, "data", 3);
-        f_str(m, "command", "%s", cmd);
+        field_str(m, "command", STR_MAX, "%s", cmd);
         return;
     }
     m->type = "command";
-    f_str(m, "command", "%s", cmd);
+    field_str(m, "command", STR_MAX, "%s", cmd);
     rest_field(x, "data", 3);
 }
 
@@ -392,8 +326,8 @@ static void decode_ascii(struct trk_rd *rd, enum trk_dir d, struct trk_msg *m)
     }
     char *f[MAXF];
     struct h2 x = {m, f, 0};
-    x.nf = split(s + 1, ',', f, MAXF);
-    f_str(m, "maker", "%s", f[0]);
+    x.nf = split_inplace(s + 1, ',', f, MAXF);
+    field_str(m, "maker", STR_MAX, "%s", f[0]);
     if (x.nf < 3) {
         m->type = "unknown";
         if (x.nf == 2 && f[1][0] && d == TRK_UP) msg_set_imei(m, f[1]);
@@ -478,13 +412,13 @@ static void decode_binary(struct trk_rd *rd, enum trk_dir d, struct trk_msg *m)
         if (sp0 >= 0 && sp1 <= 9) { r->has |= TRK_R_SPEED; r->speed = (sp0 * 10 + sp1) * 1.852; }
         if (co0 <= 9 && co1 >= 0) { r->has |= TRK_R_COURSE; r->course = co0 * 100 + co1; }
     }
-    f_int(m, "battery", batt);
-    f_int(m, "status", status);
+    field_int(m, "battery", batt);
+    field_int(m, "status", status);
     size_t k = rd_left(rd);
     if (k) {
         const uint8_t *tail = rd_span(rd, k);
         const char *h = tail ? msg_hex(m, tail, k) : NULL;
-        if (h) f_str(m, "tail", "%s", h);
+        if (h) field_str(m, "tail", STR_MAX, "%s", h);
     }
     (void)d;
 }

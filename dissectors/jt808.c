@@ -8,93 +8,30 @@
  * serial u16 | [package total u16, index u16] | body | XOR | 7E.  The XOR covers
  * id .. body after unescaping (7D 02 -> 7E, 7D 01 -> 7D).  Times are BCD in
  * GMT+8. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "crc.h"
 #include "dissect.h"
+#include "fieldset.h"
+#include "strutil.h"
 
 #define FLAG      0x7E
 #define ESC       0x7D
 #define MAX_FRAME 4096      /* longest frame accepted (escaped) */
 #define TEXT_MAX  1024
-#define FIELD_SPARE 2
+#define STR_MAX (TEXT_MAX + 7)   /* longest string field */
+#define HEX_MAX (TEXT_MAX / 2)   /* most bytes shown as hex */
+#define TXT_SHOWN (TEXT_MAX - 1)   /* longest text field */
+#define TXT_FLAGS (FIELD_TEXT_TRIM | FIELD_TEXT_NONNULL)
 #define TZ_OFFSET (8 * 3600) /* the standard's Beijing time */
 
 /* ------------------------------------------------------------------ helpers */
 
-static bool room(struct trk_msg *m, const char *key)
-{
-    return m->nfield + FIELD_SPARE < TRK_MAX_FIELDS && !msg_field_get(m, key);
-}
-
-static void f_int(struct trk_msg *m, const char *key, int64_t v)
-{
-    if (room(m, key)) msg_field_int(m, key, v);
-}
-
-static void f_num(struct trk_msg *m, const char *key, double v)
-{
-    if (room(m, key)) msg_field_num(m, key, v);
-}
-
-static void f_bool(struct trk_msg *m, const char *key, bool v)
-{
-    if (room(m, key)) msg_field_bool(m, key, v);
-}
-
-static void f_str(struct trk_msg *m, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void f_str(struct trk_msg *m, const char *key, const char *fmt, ...)
-{
-    char buf[TEXT_MAX + 8];
-    va_list ap;
-    if (!room(m, key)) return;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    msg_field_str(m, key, "%s", buf);
-}
-
-static void f_hex(struct trk_msg *m, const char *key, const uint8_t *p, size_t n)
-{
-    static const char hx[] = "0123456789abcdef";
-    char buf[TEXT_MAX + 8];
-    size_t o = 0;
-    struct trk_rd r;
-    if (!room(m, key) || !p) return;
-    rd_init(&r, p, n);
-    while (rd_left(&r) && o + 2 <= TEXT_MAX) {
-        unsigned b = rd_u8(&r);
-        buf[o++] = hx[b >> 4];
-        buf[o++] = hx[b & 15];
-    }
-    if (rd_left(&r)) { memcpy(buf + o, "...", 3); o += 3; }
-    buf[o] = 0;
-    msg_field_str(m, key, "%s", buf);
-}
-
-/* text: control and non-ASCII bytes become '.', trailing NULs/blanks/line ends dropped */
-static void f_text(struct trk_msg *m, const char *key, const uint8_t *p, size_t n)
-{
-    char buf[TEXT_MAX + 8];
-    size_t o = 0, keep = 0;
-    struct trk_rd r;
-    if (!room(m, key) || !p) return;
-    rd_init(&r, p, n);
-    while (rd_left(&r) && o + 1 < TEXT_MAX) {
-        unsigned b = rd_u8(&r);
-        buf[o++] = (b >= 0x20 && b < 0x7f) ? (char)b : '.';
-        if (b != 0 && b != ' ' && b != '\r' && b != '\n') keep = o;
-    }
-    buf[keep] = 0;
-    msg_field_str(m, key, "%s", buf);
-}
-
 static void rest_hex(struct trk_msg *m, struct trk_rd *c, const char *key)
 {
     size_t k = rd_left(c);
-    if (k) f_hex(m, key, rd_span(c, k), k);
+    if (k) field_hex(m, key, rd_span(c, k), k, HEX_MAX);
 }
 
 /* the longest printable run of the rest (at least 3 characters) as text, else hex */
@@ -112,8 +49,8 @@ static void rest_text(struct trk_msg *m, struct trk_rd *c, const char *key)
             if (++run > best) { best = run; best_at = i + 1 - run; }
         } else run = 0;
     }
-    if (best >= 3) f_text(m, key, p + best_at, best);
-    else f_hex(m, key, p, n);
+    if (best >= 3) field_text(m, key, p + best_at, best, TXT_SHOWN, TXT_FLAGS);
+    else field_hex(m, key, p, n, HEX_MAX);
 }
 
 static int bcd2(unsigned b)
@@ -137,29 +74,16 @@ static int64_t bcd_time(const uint8_t *t, bool ymd)
     return trk_timegm(2000 + y, mo, d, v[3], v[4], v[5]);
 }
 
-static void time_text(char *out, size_t sz, int64_t s)
-{
-    int64_t days = s / 86400, rem = s % 86400;
-    if (rem < 0) { rem += 86400; days--; }
-    int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    int64_t d = doy - (153 * mp + 2) / 5 + 1, mo = mp < 10 ? mp + 3 : mp - 9;
-    if (mo <= 2) y++;
-    snprintf(out, sz, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", (long long)y, (long long)mo,
-             (long long)d, (long long)(rem / 3600), (long long)(rem / 60 % 60), (long long)(rem % 60));
-}
-
 /* a BCD YYMMDDhhmmss field in GMT+8 as a UTC text field */
 static void f_time(struct trk_msg *m, const char *key, struct trk_rd *c)
 {
     const uint8_t *t = rd_span(c, 6);
     if (!t) return;
     int64_t s = bcd_time(t, true);
-    if (s < 0) { f_hex(m, key, t, 6); return; }
+    if (s < 0) { field_hex(m, key, t, 6, HEX_MAX); return; }
     char buf[64];
-    time_text(buf, sizeof buf, s - TZ_OFFSET);
-    f_str(m, key, "%s", buf);
+    fmt_time_ms((int64_t)(s - TZ_OFFSET) * 1000, buf, sizeof buf);
+    field_str(m, key, STR_MAX, "%s", buf);
 }
 
 /* ----------------------------------------------------------- the decoder */
@@ -197,7 +121,7 @@ static void extras(struct jt *x, struct trk_rd *c, struct trk_record *r)
         unsigned id = rd_u8(c), len = rd_u8(c);
         if (len > rd_left(c)) {
             /* the last item runs past the body: vendor data, shown as is */
-            f_str(m, "extra_item", "0x%02X", id);
+            field_str(m, "extra_item", STR_MAX, "0x%02X", id);
             rest_hex(m, c, "extra");
             return;
         }
@@ -207,14 +131,14 @@ static void extras(struct jt *x, struct trk_rd *c, struct trk_record *r)
         uint64_t u = len <= 8 ? rd_be(&vr, len) : 0;
         msg_add_io(m, id, (uint16_t)len, u, v);
         switch (id) {
-        case 0x01: if (len == 4) f_num(m, "mileage_km", (double)u * 0.1); break;
-        case 0x02: if (len == 2) f_num(m, "fuel_l", (double)u * 0.1); break;
-        case 0x03: if (len == 2) f_num(m, "tacho_speed_kmh", (double)u * 0.1); break;
-        case 0x04: if (len == 2) f_int(m, "alarm_event_id", (int64_t)u); break;
-        case 0x25: if (len == 4) f_str(m, "ext_signals", "0x%08llX", (unsigned long long)u); break;
-        case 0x2A: if (len == 2) f_str(m, "io_status", "0x%04llX", (unsigned long long)u); break;
-        case 0x2B: if (len == 4) f_str(m, "analog", "0x%08llX", (unsigned long long)u); break;
-        case 0x30: if (len == 1) f_int(m, "rssi", (int64_t)u); break;
+        case 0x01: if (len == 4) field_num(m, "mileage_km", (double)u * 0.1); break;
+        case 0x02: if (len == 2) field_num(m, "fuel_l", (double)u * 0.1); break;
+        case 0x03: if (len == 2) field_num(m, "tacho_speed_kmh", (double)u * 0.1); break;
+        case 0x04: if (len == 2) field_int(m, "alarm_event_id", (int64_t)u); break;
+        case 0x25: if (len == 4) field_str(m, "ext_signals", STR_MAX, "0x%08llX", (unsigned long long)u); break;
+        case 0x2A: if (len == 2) field_str(m, "io_status", STR_MAX, "0x%04llX", (unsigned long long)u); break;
+        case 0x2B: if (len == 4) field_str(m, "analog", STR_MAX, "0x%08llX", (unsigned long long)u); break;
+        case 0x30: if (len == 1) field_int(m, "rssi", (int64_t)u); break;
         case 0x31:
             if (len == 1 && r) { r->sats = (int)u; r->has |= TRK_R_SATS; }
             break;
@@ -240,7 +164,7 @@ static struct trk_record *location(struct jt *x, struct trk_rd *c, bool with_ext
     if (status & 4) r->lat = -r->lat;
     if (status & 8) r->lon = -r->lon;
     if (r->lat >= -90 && r->lat <= 90 && r->lon >= -180 && r->lon <= 180) r->has |= TRK_R_POS;
-    else f_str(m, "position_invalid", "%u,%u", lat, lon);
+    else field_str(m, "position_invalid", STR_MAX, "%u,%u", lat, lon);
     r->alt = alt;
     r->speed = speed * 0.1;
     r->course = course;
@@ -248,12 +172,12 @@ static struct trk_record *location(struct jt *x, struct trk_rd *c, bool with_ext
     r->has |= TRK_R_ALT | TRK_R_SPEED | TRK_R_COURSE | TRK_R_VALID;
     int64_t s = bcd_time(t, true);
     if (s >= 0) { r->time_ms = (s - TZ_OFFSET) * 1000; r->has |= TRK_R_TIME; }
-    else f_hex(m, "time_raw", t, 6);
-    f_str(m, "alarm_flags", "0x%08X", alarm);
-    f_str(m, "status", "0x%08X", status);
-    f_bool(m, "acc", status & 1);
-    if (status & (1u << 10)) f_bool(m, "oil_cut", true);
-    if (alarm) f_str(m, "alarm", "%s", alarm_name(alarm));
+    else field_hex(m, "time_raw", t, 6, HEX_MAX);
+    field_str(m, "alarm_flags", STR_MAX, "0x%08X", alarm);
+    field_str(m, "status", STR_MAX, "0x%08X", status);
+    field_bool(m, "acc", status & 1);
+    if (status & (1u << 10)) field_bool(m, "oil_cut", true);
+    if (alarm) field_str(m, "alarm", STR_MAX, "%s", alarm_name(alarm));
     r->io_first = (uint16_t)m->nio;
     if (with_extras) extras(x, c, r);
     return r;
@@ -268,17 +192,17 @@ static void up_register(struct jt *x, struct trk_rd *c)
     m->type = "register";
     if (x->v2019) { man = 11; model = 30; tid = 30; }
     else if (n < 2 + 2 + 5 + 20 + 7 + 1) { model = 8; }
-    f_int(m, "province", rd_be16(c));
-    f_int(m, "city", rd_be16(c));
+    field_int(m, "province", rd_be16(c));
+    field_int(m, "city", rd_be16(c));
     const uint8_t *p = rd_span(c, man);
-    f_text(m, "manufacturer", p, man);
+    field_text(m, "manufacturer", p, man, TXT_SHOWN, TXT_FLAGS);
     p = rd_span(c, model);
-    f_text(m, "model", p, model);
+    field_text(m, "model", p, model, TXT_SHOWN, TXT_FLAGS);
     p = rd_span(c, tid);
-    f_text(m, "terminal_id", p, tid);
+    field_text(m, "terminal_id", p, tid, TXT_SHOWN, TXT_FLAGS);
     if (c->err) return;
-    if (rd_left(c)) f_int(m, "plate_color", rd_u8(c));
-    if (rd_left(c)) { size_t k = rd_left(c); f_text(m, "plate", rd_span(c, k), k); }
+    if (rd_left(c)) field_int(m, "plate_color", rd_u8(c));
+    if (rd_left(c)) { size_t k = rd_left(c); field_text(m, "plate", rd_span(c, k), k, TXT_SHOWN, TXT_FLAGS); }
 }
 
 /* 0x0102 authentication */
@@ -290,12 +214,12 @@ static void up_auth(struct jt *x, struct trk_rd *c)
     int l0 = rd_peek(c, c->off);
     if (x->v2019 && l0 >= 0 && (size_t)l0 + 1 + 15 + 20 == n) {
         rd_skip(c, 1);
-        f_text(m, "auth_code", rd_span(c, (size_t)l0), (size_t)l0);
-        f_text(m, "imei", rd_span(c, 15), 15);
-        f_text(m, "software_version", rd_span(c, 20), 20);
+        field_text(m, "auth_code", rd_span(c, (size_t)l0), (size_t)l0, TXT_SHOWN, TXT_FLAGS);
+        field_text(m, "imei", rd_span(c, 15), 15, TXT_SHOWN, TXT_FLAGS);
+        field_text(m, "software_version", rd_span(c, 20), 20, TXT_SHOWN, TXT_FLAGS);
         return;
     }
-    f_text(m, "auth_code", rd_span(c, n), n);
+    field_text(m, "auth_code", rd_span(c, n), n, TXT_SHOWN, TXT_FLAGS);
 }
 
 /* 0x0107 terminal attributes */
@@ -305,19 +229,19 @@ static void up_attributes(struct jt *x, struct trk_rd *c)
     size_t w = x->v2019 ? 30 : 20, tid = x->v2019 ? 30 : 7, man = x->v2019 ? 11 : 5;
     char iccid[24];
     m->type = "info";
-    f_str(m, "terminal_type", "0x%04X", rd_be16(c));
-    f_text(m, "manufacturer", rd_span(c, man), man);
-    f_text(m, "model", rd_span(c, w), w);
-    f_text(m, "terminal_id", rd_span(c, tid), tid);
+    field_str(m, "terminal_type", STR_MAX, "0x%04X", rd_be16(c));
+    field_text(m, "manufacturer", rd_span(c, man), man, TXT_SHOWN, TXT_FLAGS);
+    field_text(m, "model", rd_span(c, w), w, TXT_SHOWN, TXT_FLAGS);
+    field_text(m, "terminal_id", rd_span(c, tid), tid, TXT_SHOWN, TXT_FLAGS);
     rd_bcd(c, 10, iccid, sizeof iccid);
     if (c->err) return;
-    f_str(m, "iccid", "%s", iccid);
+    field_str(m, "iccid", STR_MAX, "%s", iccid);
     unsigned hl = rd_u8(c);
-    f_text(m, "hardware_version", rd_span(c, hl), hl);
+    field_text(m, "hardware_version", rd_span(c, hl), hl, TXT_SHOWN, TXT_FLAGS);
     unsigned fl = rd_u8(c);
-    f_text(m, "firmware_version", rd_span(c, fl), fl);
-    if (rd_left(c)) f_str(m, "gnss", "0x%02X", rd_u8(c));
-    if (rd_left(c)) f_str(m, "comm", "0x%02X", rd_u8(c));
+    field_text(m, "firmware_version", rd_span(c, fl), fl, TXT_SHOWN, TXT_FLAGS);
+    if (rd_left(c)) field_str(m, "gnss", STR_MAX, "0x%02X", rd_u8(c));
+    if (rd_left(c)) field_str(m, "comm", STR_MAX, "0x%02X", rd_u8(c));
     rest_hex(m, c, "extra");
 }
 
@@ -328,8 +252,8 @@ static void up_batch(struct jt *x, struct trk_rd *c)
     m->type = "position";
     unsigned count = rd_be16(c), kind = rd_u8(c);
     if (c->err) return;
-    f_int(m, "count", count);
-    f_str(m, "batch_type", kind ? "blind-area" : "normal");
+    field_int(m, "count", count);
+    field_str(m, "batch_type", STR_MAX, kind ? "blind-area" : "normal");
     for (unsigned i = 0; i < count && rd_left(c) >= 2; i++) {
         size_t len = rd_be16(c);
         struct trk_rd one = rd_sub(c, len);
@@ -345,7 +269,7 @@ static void up_0210(struct jt *x, struct trk_rd *c)
     struct trk_msg *m = x->m;
     if (rd_left(c) == 7) {
         m->type = "status";
-        f_int(m, "battery_level", rd_u8(c));
+        field_int(m, "battery_level", rd_u8(c));
         f_time(m, "time", c);
         return;
     }
@@ -414,20 +338,20 @@ static void up_5501(struct jt *x, struct trk_rd *c)
     if (sp >= 0) { r->speed = sp; r->has |= TRK_R_SPEED; }
     r->course = course * 2.0;
     r->has |= TRK_R_COURSE | TRK_R_VALID;
-    if (x->id == 0x5502) f_bool(m, "archive", true);
-    if (rd_left(c) >= 1) f_int(m, "rssi", rd_u8(c));
+    if (x->id == 0x5502) field_bool(m, "archive", true);
+    if (rd_left(c) >= 1) field_int(m, "rssi", rd_u8(c));
     if (rd_left(c) >= 1) { r->sats = rd_u8(c); r->has |= TRK_R_SATS; }
-    if (rd_left(c) >= 4) f_int(m, "odometer_km", rd_be32(c));
+    if (rd_left(c) >= 4) field_int(m, "odometer_km", rd_be32(c));
     if (rd_left(c) >= 1) {
         unsigned b = rd_u8(c);
-        if (b <= 100) f_int(m, "battery_level", b);
-        else if (b == 0xAA) f_bool(m, "charging", true);
+        if (b <= 100) field_int(m, "battery_level", b);
+        else if (b == 0xAA) field_bool(m, "charging", true);
     }
-    if (rd_left(c) >= 6) { f_int(m, "cell_id", rd_be32(c)); f_int(m, "lac", rd_be16(c)); }
+    if (rd_left(c) >= 6) { field_int(m, "cell_id", rd_be32(c)); field_int(m, "lac", rd_be16(c)); }
     if (rd_left(c) >= 5) {
-        f_int(m, "product", rd_u8(c));
-        f_str(m, "device_status", "0x%04X", rd_be16(c));
-        f_str(m, "device_alarm", "0x%04X", rd_be16(c));
+        field_int(m, "product", rd_u8(c));
+        field_str(m, "device_status", STR_MAX, "0x%04X", rd_be16(c));
+        field_str(m, "device_alarm", STR_MAX, "0x%04X", rd_be16(c));
     }
     rest_hex(m, c, "extra");
 }
@@ -439,13 +363,13 @@ static void up_transparent(struct jt *x, struct trk_rd *c)
     unsigned type = rd_u8(c);
     if (c->err) return;
     m->type = "data";
-    f_str(m, "transparent_type", "0x%02X", type);
+    field_str(m, "transparent_type", STR_MAX, "0x%02X", type);
     if (type != 0xF0 || rd_left(c) < 9) { rest_text(m, c, "content"); return; }
     const uint8_t *t = rd_span(c, 6);
     unsigned archive = rd_u8(c), vehicle = rd_u8(c), sub = rd_u8(c);
-    f_bool(m, "archive", archive != 0);
-    f_int(m, "vehicle_type", vehicle);
-    f_str(m, "data_type", "0x%02X", sub);
+    field_bool(m, "archive", archive != 0);
+    field_int(m, "vehicle_type", vehicle);
+    field_str(m, "data_type", STR_MAX, "0x%02X", sub);
     if (sub != 0x01 && sub != 0x03) { rest_hex(m, c, "content"); return; }
     struct trk_record *r = msg_add_record(m);
     if (!r) return;
@@ -473,7 +397,7 @@ static void up_transparent(struct jt *x, struct trk_rd *c)
     if (r->lat >= -90 && r->lat <= 90 && r->lon >= -180 && r->lon <= 180) r->has |= TRK_R_POS;
     r->valid = (status & 2) != 0;
     r->has |= TRK_R_VALID;
-    f_bool(m, "acc", status & 1);
+    field_bool(m, "acc", status & 1);
     rest_hex(m, c, "extra");
 }
 
@@ -483,20 +407,20 @@ static void up_driver(struct jt *x, struct trk_rd *c)
     struct trk_msg *m = x->m;
     m->type = "driver";
     unsigned state = rd_u8(c);
-    f_int(m, "card_state", state);
+    field_int(m, "card_state", state);
     f_time(m, "time", c);
     if (state == 1 && rd_left(c) >= 2) {
         unsigned res = rd_u8(c);
-        f_int(m, "card_result", res);
+        field_int(m, "card_result", res);
         if (res == 0) {
             unsigned nl = rd_u8(c);
-            f_text(m, "driver_name", rd_span(c, nl), nl);
-            f_text(m, "certificate", rd_span(c, 20), 20);
+            field_text(m, "driver_name", rd_span(c, nl), nl, TXT_SHOWN, TXT_FLAGS);
+            field_text(m, "certificate", rd_span(c, 20), 20, TXT_SHOWN, TXT_FLAGS);
             unsigned ol = rd_u8(c);
-            f_text(m, "issuer", rd_span(c, ol), ol);
+            field_text(m, "issuer", rd_span(c, ol), ol, TXT_SHOWN, TXT_FLAGS);
             char d[12];
             rd_bcd(c, 4, d, sizeof d);
-            if (!c->err) f_str(m, "valid_until", "%s", d);
+            if (!c->err) field_str(m, "valid_until", STR_MAX, "%s", d);
         }
     }
     rest_text(m, c, "extra");
@@ -522,8 +446,8 @@ static void up_accel(struct jt *x, struct trk_rd *c)
         if (n > 0 && (size_t)n < sizeof buf - o) o += (size_t)n;
         k++;
     }
-    f_int(m, "samples", k);
-    if (o) f_str(m, "g_sensor", "%s", buf);
+    field_int(m, "samples", k);
+    if (o) field_str(m, "g_sensor", STR_MAX, "%s", buf);
     rest_hex(m, c, "extra");
 }
 
@@ -539,7 +463,7 @@ static void utf16_text(struct trk_msg *m, struct trk_rd *c, const char *key)
     }
     while (o && buf[o - 1] == ' ') o--;
     buf[o] = 0;
-    f_str(m, key, "%s", buf);
+    field_str(m, key, STR_MAX, "%s", buf);
     rest_hex(m, c, "extra");
 }
 
@@ -564,9 +488,9 @@ static void decode_up(struct jt *x, struct trk_rd *c)
         {
             unsigned rs = rd_be16(c), rid = rd_be16(c), res = rd_u8(c);
             if (c->err) return;
-            f_int(m, "reply_serial", rs);
-            f_str(m, "reply_id", "0x%04X", rid);
-            f_int(m, "result", res);
+            field_int(m, "reply_serial", rs);
+            field_str(m, "reply_id", STR_MAX, "0x%04X", rid);
+            field_int(m, "result", res);
             m->is_reply.set = true;
             m->is_reply.key = rid << 16 | rs;
             m->is_reply.accept = res == 0;
@@ -578,51 +502,51 @@ static void decode_up(struct jt *x, struct trk_rd *c)
     case 0x0004: m->type = "time-request"; rest_hex(m, c, "extra"); break;
     case 0x0100: up_register(x, c); break;
     case 0x0102: up_auth(x, c); break;
-    case 0x0104: m->type = "command-reply"; f_int(m, "reply_serial", rd_be16(c)); rest_hex(m, c, "params"); break;
+    case 0x0104: m->type = "command-reply"; field_int(m, "reply_serial", rd_be16(c)); rest_hex(m, c, "params"); break;
     case 0x0107: up_attributes(x, c); break;
-    case 0x0108: m->type = "event"; f_int(m, "upgrade_type", rd_u8(c)); f_int(m, "upgrade_result", rd_u8(c)); rest_hex(m, c, "extra"); break;
+    case 0x0108: m->type = "event"; field_int(m, "upgrade_type", rd_u8(c)); field_int(m, "upgrade_result", rd_u8(c)); rest_hex(m, c, "extra"); break;
     case 0x0109: m->type = "time-request"; rest_hex(m, c, "extra"); break;
     case 0x0200: m->type = "position"; (void)location(x, c, true); break;
     case 0x0201: case 0x0500:
         m->type = "command-reply";
-        f_int(m, "reply_serial", rd_be16(c));
+        field_int(m, "reply_serial", rd_be16(c));
         (void)location(x, c, true);
         break;
     case 0x0210: up_0210(x, c); break;
-    case 0x0301: m->type = "event"; f_int(m, "event_id", rd_u8(c)); rest_hex(m, c, "extra"); break;
-    case 0x0302: m->type = "command-reply"; f_int(m, "reply_serial", rd_be16(c)); f_int(m, "answer_id", rd_u8(c)); break;
-    case 0x0303: m->type = "event"; f_int(m, "info_type", rd_u8(c)); f_int(m, "on", rd_u8(c)); break;
-    case 0x0700: m->type = "data"; f_int(m, "reply_serial", rd_be16(c)); f_int(m, "command", rd_u8(c)); rest_hex(m, c, "content"); break;
+    case 0x0301: m->type = "event"; field_int(m, "event_id", rd_u8(c)); rest_hex(m, c, "extra"); break;
+    case 0x0302: m->type = "command-reply"; field_int(m, "reply_serial", rd_be16(c)); field_int(m, "answer_id", rd_u8(c)); break;
+    case 0x0303: m->type = "event"; field_int(m, "info_type", rd_u8(c)); field_int(m, "on", rd_u8(c)); break;
+    case 0x0700: m->type = "data"; field_int(m, "reply_serial", rd_be16(c)); field_int(m, "command", rd_u8(c)); rest_hex(m, c, "content"); break;
     case 0x0701: m->type = "info"; { uint32_t l = rd_be32(c); (void)l; } rest_text(m, c, "result"); break;
     case 0x0702: up_driver(x, c); break;
     case 0x0704: up_batch(x, c); break;
-    case 0x0705: m->type = "can"; f_int(m, "count", rd_be16(c)); f_time(m, "time", c); rest_hex(m, c, "content"); break;
+    case 0x0705: m->type = "can"; field_int(m, "count", rd_be16(c)); f_time(m, "time", c); rest_hex(m, c, "content"); break;
     case 0x0800:
         m->type = "photo";
-        f_int(m, "media_id", rd_be32(c));
-        f_int(m, "media_type", rd_u8(c));
-        f_int(m, "media_format", rd_u8(c));
-        f_int(m, "media_event", rd_u8(c));
-        f_int(m, "channel", rd_u8(c));
+        field_int(m, "media_id", rd_be32(c));
+        field_int(m, "media_type", rd_u8(c));
+        field_int(m, "media_format", rd_u8(c));
+        field_int(m, "media_event", rd_u8(c));
+        field_int(m, "channel", rd_u8(c));
         break;
     case 0x0801:
         m->type = "photo";
-        f_int(m, "media_id", rd_be32(c));
-        f_int(m, "media_type", rd_u8(c));
-        f_int(m, "media_format", rd_u8(c));
-        f_int(m, "media_event", rd_u8(c));
-        f_int(m, "channel", rd_u8(c));
+        field_int(m, "media_id", rd_be32(c));
+        field_int(m, "media_type", rd_u8(c));
+        field_int(m, "media_format", rd_u8(c));
+        field_int(m, "media_event", rd_u8(c));
+        field_int(m, "channel", rd_u8(c));
         if (rd_left(c) >= 28) { struct trk_rd loc = rd_sub(c, 28); (void)location(x, &loc, false); }
-        f_int(m, "data_bytes", (int64_t)rd_left(c));
+        field_int(m, "data_bytes", (int64_t)rd_left(c));
         rd_skip(c, rd_left(c));
         break;
-    case 0x0805: m->type = "command-reply"; f_int(m, "reply_serial", rd_be16(c)); f_int(m, "result", rd_u8(c)); rest_hex(m, c, "extra"); break;
+    case 0x0805: m->type = "command-reply"; field_int(m, "reply_serial", rd_be16(c)); field_int(m, "result", rd_u8(c)); rest_hex(m, c, "extra"); break;
     case 0x0900: up_transparent(x, c); break;
-    case 0x0901: m->type = "data"; f_int(m, "length", rd_be32(c)); f_int(m, "data_bytes", (int64_t)rd_left(c)); rd_skip(c, rd_left(c)); break;
-    case 0x0A00: m->type = "info"; f_int(m, "rsa_e", rd_be32(c)); rest_hex(m, c, "rsa_n"); break;
+    case 0x0901: m->type = "data"; field_int(m, "length", rd_be32(c)); field_int(m, "data_bytes", (int64_t)rd_left(c)); rd_skip(c, rd_left(c)); break;
+    case 0x0A00: m->type = "info"; field_int(m, "rsa_e", rd_be32(c)); rest_hex(m, c, "rsa_n"); break;
     case 0x5501: case 0x5502: up_5501(x, c); break;
     case 0x2070: up_accel(x, c); break;
-    case 0x1300: m->type = "command-reply"; f_int(m, "reply_serial", rd_be16(c)); utf16_text(m, c, "result"); break;
+    case 0x1300: m->type = "command-reply"; field_int(m, "reply_serial", rd_be16(c)); utf16_text(m, c, "result"); break;
     case 0x6006: m->type = "command-reply"; rest_text(m, c, "result"); break;
     case 0x1007: m->type = "status"; rest_hex(m, c, "content"); break;
     case 0xA006: m->type = "command-reply"; rest_hex(m, c, "content"); break;
@@ -648,9 +572,9 @@ static void decode_down(struct jt *x, struct trk_rd *c)
         m->type = "ack";
         unsigned rs = rd_be16(c), rid = rd_be16(c), res = rd_u8(c);
         if (c->err) return;
-        f_int(m, "reply_serial", rs);
-        f_str(m, "reply_id", "0x%04X", rid);
-        f_int(m, "result", res);
+        field_int(m, "reply_serial", rs);
+        field_str(m, "reply_id", STR_MAX, "0x%04X", rid);
+        field_int(m, "result", res);
         m->is_reply.set = true;
         m->is_reply.key = rid << 16 | rs;
         m->is_reply.accept = res == 0 || res == 4;
@@ -661,10 +585,10 @@ static void decode_down(struct jt *x, struct trk_rd *c)
         m->type = "ack";
         unsigned rs = rd_be16(c), res = rd_u8(c);
         if (c->err) return;
-        f_int(m, "reply_serial", rs);
-        f_str(m, "reply_id", "0x0100");
-        f_int(m, "result", res);
-        if (rd_left(c)) { size_t k = rd_left(c); f_text(m, "auth_code", rd_span(c, k), k); }
+        field_int(m, "reply_serial", rs);
+        field_str(m, "reply_id", STR_MAX, "0x0100");
+        field_int(m, "result", res);
+        if (rd_left(c)) { size_t k = rd_left(c); field_text(m, "auth_code", rd_span(c, k), k, TXT_SHOWN, TXT_FLAGS); }
         m->is_reply.set = true;
         m->is_reply.key = 0x0100u << 16 | rs;
         m->is_reply.accept = res == 0;
@@ -674,8 +598,8 @@ static void decode_down(struct jt *x, struct trk_rd *c)
         m->type = "ack";
         unsigned rid = rd_be16(c), res = rd_u8(c);
         if (c->err) return;
-        f_str(m, "reply_id", "0x%04X", rid);
-        f_int(m, "result", res);
+        field_str(m, "reply_id", STR_MAX, "0x%04X", rid);
+        field_int(m, "result", res);
         m->is_reply.set = true;
         m->is_reply.key = rid << 16;
         m->is_reply.accept = res == 0;
@@ -685,27 +609,27 @@ static void decode_down(struct jt *x, struct trk_rd *c)
         m->type = "ack";
         if (rd_left(c) == 7) {
             unsigned y = rd_be16(c), mo = rd_u8(c), d = rd_u8(c), h = rd_u8(c), mi = rd_u8(c), s = rd_u8(c);
-            f_str(m, "time", "%04u-%02u-%02uT%02u:%02u:%02uZ", y, mo, d, h, mi, s);
+            field_str(m, "time", STR_MAX, "%04u-%02u-%02uT%02u:%02u:%02uZ", y, mo, d, h, mi, s);
         } else if (rd_left(c) == 6) f_time(m, "time", c);
         rest_hex(m, c, "extra");
         return;
-    case 0x8003: m->type = "command"; f_int(m, "first_serial", rd_be16(c)); rest_hex(m, c, "ids"); break;
-    case 0x8103: m->type = "command"; f_int(m, "param_count", rd_u8(c)); rest_hex(m, c, "params"); break;
-    case 0x8104: m->type = "command"; f_str(m, "command", "query-params"); break;
-    case 0x8105: m->type = "command"; f_int(m, "control", rd_u8(c)); rest_text(m, c, "params"); break;
-    case 0x8106: m->type = "command"; f_int(m, "param_count", rd_u8(c)); rest_hex(m, c, "ids"); break;
-    case 0x8107: m->type = "command"; f_str(m, "command", "query-attributes"); break;
-    case 0x8201: m->type = "command"; f_str(m, "command", "query-position"); break;
-    case 0x8202: m->type = "command"; f_int(m, "interval", rd_be16(c)); f_int(m, "duration", rd_be32(c)); break;
-    case 0x8300: m->type = "command"; f_str(m, "text_flags", "0x%02X", rd_u8(c)); rest_text(m, c, "text"); break;
-    case 0x8500: m->type = "command"; f_str(m, "control", "0x%02X", rd_u8(c)); rest_hex(m, c, "extra"); break;
+    case 0x8003: m->type = "command"; field_int(m, "first_serial", rd_be16(c)); rest_hex(m, c, "ids"); break;
+    case 0x8103: m->type = "command"; field_int(m, "param_count", rd_u8(c)); rest_hex(m, c, "params"); break;
+    case 0x8104: m->type = "command"; field_str(m, "command", STR_MAX, "query-params"); break;
+    case 0x8105: m->type = "command"; field_int(m, "control", rd_u8(c)); rest_text(m, c, "params"); break;
+    case 0x8106: m->type = "command"; field_int(m, "param_count", rd_u8(c)); rest_hex(m, c, "ids"); break;
+    case 0x8107: m->type = "command"; field_str(m, "command", STR_MAX, "query-attributes"); break;
+    case 0x8201: m->type = "command"; field_str(m, "command", STR_MAX, "query-position"); break;
+    case 0x8202: m->type = "command"; field_int(m, "interval", rd_be16(c)); field_int(m, "duration", rd_be32(c)); break;
+    case 0x8300: m->type = "command"; field_str(m, "text_flags", STR_MAX, "0x%02X", rd_u8(c)); rest_text(m, c, "text"); break;
+    case 0x8500: m->type = "command"; field_str(m, "control", STR_MAX, "0x%02X", rd_u8(c)); rest_hex(m, c, "extra"); break;
     case 0x8800: case 0x8801: case 0x8802: case 0x8803: case 0x8804: case 0x8805:
     case 0x8400: case 0x8401: case 0x8600: case 0x8601: case 0x8602: case 0x8603: case 0x8604:
     case 0x8605: case 0x8606: case 0x8607: case 0x8700: case 0x8701: case 0x8A00: case 0x8108:
     case 0x9101: case 0x9102: case 0x9201: case 0x9202: case 0x9205: case 0x9206: case 0x9207:
     case 0x9208: case 0x9212: case 0x8888:
         m->type = "command"; rest_hex(m, c, "content"); break;
-    case 0x8900: m->type = "command"; f_str(m, "transparent_type", "0x%02X", rd_u8(c)); rest_text(m, c, "content"); break;
+    case 0x8900: m->type = "command"; field_str(m, "transparent_type", STR_MAX, "0x%02X", rd_u8(c)); rest_text(m, c, "content"); break;
     default:
         if (x->id < 0x8000) {       /* an uplink type sent downwards: decode it as such */
             decode_up(x, c);
@@ -823,8 +747,8 @@ static void decode_text(struct trk_rd *rd, enum trk_dir d, struct trk_msg *m)
     char id[TRK_IMEI_MAX];
     while (i < o && buf[i] >= '0' && buf[i] <= '9' && k + 1 < sizeof id) id[k++] = buf[i++];
     id[k] = 0;
-    if (k && i < o && buf[i] == ',') { msg_set_imei(m, id); f_str(m, "terminal_id", "%s", id); }
-    f_str(m, "result", "%s", buf);
+    if (k && i < o && buf[i] == ',') { msg_set_imei(m, id); field_str(m, "terminal_id", STR_MAX, "%s", id); }
+    field_str(m, "result", STR_MAX, "%s", buf);
 }
 
 static void jt808_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, struct trk_msg *m)
@@ -876,7 +800,7 @@ static void jt808_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st
         if (h == 0 && blen >= 2) {
             uint64_t v = 0;
             (void)rd_peek_be(&b, 0, 2, &v);
-            f_str(m, "msg_id", "0x%04llX", (unsigned long long)v);
+            field_str(m, "msg_id", STR_MAX, "0x%04llX", (unsigned long long)v);
         }
         if (!end_ok) msg_malformed(m, "missing 7e end flag");
         msg_malformed(m, "truncated at offset %zu: frame too short for its header (%zu bytes)", n, blen);
@@ -885,21 +809,21 @@ static void jt808_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st
     x.id = rd_be16(&b);
     x.attr = rd_be16(&b);
     x.v2019 = (x.attr & 0x4000) != 0;
-    if (x.v2019) { x.version = rd_u8(&b); f_int(m, "version", x.version); }
+    if (x.v2019) { x.version = rd_u8(&b); field_int(m, "version", x.version); }
     size_t plen = x.v2019 ? 10 : 6;
     const uint8_t *ph = rd_span(&b, plen);
     bool short_serial = x.id == 0x5501 || x.id == 0x5502;
     x.serial = short_serial ? rd_u8(&b) : rd_be16(&b);
-    f_str(m, "msg_id", "0x%04X", x.id);
+    field_str(m, "msg_id", STR_MAX, "0x%04X", x.id);
     phone_id(&x, ph, plen);
     msg_set_imei(m, x.phone);
-    f_int(m, "serial", x.serial);
+    field_int(m, "serial", x.serial);
     unsigned ptotal = 0, pindex = 0;
     bool sub = (x.attr & 0x2000) && !short_serial;
     if (sub) {
         ptotal = rd_be16(&b);
         pindex = rd_be16(&b);
-        f_str(m, "package", "%u/%u", pindex, ptotal);
+        field_str(m, "package", STR_MAX, "%u/%u", pindex, ptotal);
     }
     size_t L = x.attr & 0x3FF;
     size_t have = blen - h - 1;
@@ -925,7 +849,7 @@ static void jt808_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st
     if (sub && pindex > 1) {
         /* a later package of a split message: its content continues the first */
         m->type = "fragment";
-        f_int(m, "data_bytes", (int64_t)rd_left(&body));
+        field_int(m, "data_bytes", (int64_t)rd_left(&body));
         rd_skip(&body, rd_left(&body));
         return;
     }
@@ -937,7 +861,7 @@ static void jt808_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st
     }
     if (d == TRK_DOWN || (x.id >= 0x8000 && x.id != 0xA006)) decode_down(&x, &body);
     else decode_up(&x, &body);
-    if (body.err && sub && ptotal > 1) f_bool(m, "continued", true);   /* the rest comes in later packages */
+    if (body.err && sub && ptotal > 1) field_bool(m, "continued", true);   /* the rest comes in later packages */
     else if (body.err && m->status == TRK_OK) msg_truncated(m, &body);
 }
 

@@ -6,14 +6,14 @@
  * Frame: "$$" (device) or "@@" (server) | length u16be (whole frame) | ID 7
  * bytes BCD, F-padded | command u16be | data | CRC u16be over "$$"..data |
  * 0D 0A. */
-#include <stdarg.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crc.h"
 #include "dissect.h"
+#include "fieldset.h"
+#include "texttok.h"
 
 #define HDR_DEV   0x2424      /* "$$" */
 #define HDR_SRV   0x4040      /* "@@" */
@@ -21,7 +21,8 @@
 #define MAX_FRAME 8192        /* longer length fields are taken as garbage */
 #define SCAN_MAX  8192        /* how far frame() looks for 0D 0A when the length is wrong */
 #define TEXT_MAX  2048        /* data bytes parsed as text */
-#define FIELD_SPARE 2
+#define STR_MAX (TEXT_MAX + 7)   /* longest string field */
+#define HEX_MAX 512   /* most bytes shown as hex */
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -45,122 +46,11 @@ static bool is_stop_at(const struct trk_rd *r, size_t at)
     return peek16(r, at, &v) && v == 0x0D0A;
 }
 
-static bool room(struct trk_msg *m, const char *key)
-{
-    return m->nfield + FIELD_SPARE < TRK_MAX_FIELDS && !msg_field_get(m, key);
-}
-
-static void f_str(struct trk_msg *m, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void f_str(struct trk_msg *m, const char *key, const char *fmt, ...)
-{
-    char buf[TEXT_MAX + 8];
-    va_list ap;
-    if (!room(m, key)) return;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    msg_field_str(m, key, "%s", buf);
-}
-
-static void f_int(struct trk_msg *m, const char *key, int64_t v)
-{
-    if (room(m, key)) msg_field_int(m, key, v);
-}
-
-static void f_num(struct trk_msg *m, const char *key, double v)
-{
-    if (room(m, key)) msg_field_num(m, key, v);
-}
-
-static void f_bool(struct trk_msg *m, const char *key, bool v)
-{
-    if (room(m, key)) msg_field_bool(m, key, v);
-}
-
-/* bytes as lowercase hex, at most 512 bytes shown */
-static void f_hex(struct trk_msg *m, const char *key, const uint8_t *p, size_t n)
-{
-    static const char hx[] = "0123456789abcdef";
-    char buf[1100];
-    size_t o = 0;
-    struct trk_rd r;
-    if (!room(m, key)) return;
-    rd_init(&r, p, n);
-    while (rd_left(&r) && o + 2 <= 1024) {
-        unsigned b = rd_u8(&r);
-        buf[o++] = hx[b >> 4];
-        buf[o++] = hx[b & 15];
-    }
-    if (rd_left(&r)) { memcpy(buf + o, "...", 3); o += 3; }
-    buf[o] = 0;
-    msg_field_str(m, key, "%s", buf);
-}
-
-/* a token of a local text buffer */
-struct tok { const char *s; size_t n; };
-
-static size_t split(const char *s, size_t n, char sep, struct tok *t, size_t max)
-{
-    size_t k = 0, start = 0;
-    if (max == 0) return 0;
-    for (size_t i = 0; i <= n; i++) {
-        if (i == n || s[i] == sep) {
-            if (k < max) { t[k].s = s + start; t[k].n = i - start; k++; }
-            start = i + 1;
-        }
-    }
-    return k;
-}
-
-static bool tok_num(struct tok t, double *v)
-{
-    char b[40];
-    char *e;
-    if (t.n == 0 || t.n >= sizeof b) return false;
-    memcpy(b, t.s, t.n);
-    b[t.n] = 0;
-    *v = strtod(b, &e);
-    /* a number a field can hold: finite, and in range of the integer casts made of it */
-    return e == b + t.n && isfinite(*v) && fabs(*v) < 2e9;
-}
-
-static bool tok_hex(struct tok t, unsigned long long *v)
-{
-    char b[24];
-    char *e;
-    if (t.n == 0 || t.n > 16) return false;
-    memcpy(b, t.s, t.n);
-    b[t.n] = 0;
-    for (size_t i = 0; i < t.n; i++)
-        if (!((b[i] >= '0' && b[i] <= '9') || (b[i] >= 'a' && b[i] <= 'f') || (b[i] >= 'A' && b[i] <= 'F'))) return false;
-    *v = strtoull(b, &e, 16);
-    return e == b + t.n;
-}
-
-static bool tok_digits(struct tok t, size_t want, int *out)
-{
-    if (t.n < want) return false;
-    int v = 0;
-    for (size_t i = 0; i < want; i++) {
-        if (t.s[i] < '0' || t.s[i] > '9') return false;
-        v = v * 10 + (t.s[i] - '0');
-    }
-    *out = v;
-    return true;
-}
-
-static bool tok_printable(struct tok t)
-{
-    for (size_t i = 0; i < t.n; i++)
-        if ((unsigned char)t.s[i] < 0x20 || (unsigned char)t.s[i] >= 0x7f) return false;
-    return true;
-}
-
 static void f_tok(struct trk_msg *m, const char *key, struct tok t)
 {
     if (t.n == 0) return;
-    if (tok_printable(t)) f_str(m, key, "%.*s", (int)t.n, t.s);
-    else f_hex(m, key, (const uint8_t *)t.s, t.n);
+    if (tok_printable(t)) field_str(m, key, STR_MAX, "%.*s", (int)t.n, t.s);
+    else field_hex(m, key, (const uint8_t *)t.s, t.n, HEX_MAX);
 }
 
 /* ddmm.mmmm (or dddmm.mmmm) to degrees */
@@ -184,7 +74,7 @@ static bool rmc_record(struct trk_msg *m, const char *s, size_t n, bool extras)
     const char *bar = memchr(s, '|', n);
     size_t rl = bar ? (size_t)(bar - s) : n;
     struct tok t[16];
-    size_t k = split(s, rl, ',', t, 16);
+    size_t k = tok_split(s, rl, ',', t, 16);
     if (k < 6) return false;
     double lat, lon;
     char ns = t[3].n ? t[3].s[0] : 'N', ew = t[5].n ? t[5].s[0] : 'E';
@@ -218,15 +108,15 @@ static bool rmc_record(struct trk_msg *m, const char *s, size_t n, bool extras)
     if (!extras || !bar) return true;
     /* |HDOP|altitude|state|AD1,AD2..|cell|RSSI|mileage|satellites|driver */
     struct tok x[12];
-    size_t xn = split(bar + 1, n - rl - 1, '|', x, 12);
-    if (xn > 0 && tok_num(x[0], &v)) f_num(m, "hdop", v);
+    size_t xn = tok_split(bar + 1, n - rl - 1, '|', x, 12);
+    if (xn > 0 && tok_num(x[0], &v)) field_num(m, "hdop", v);
     if (xn > 1 && tok_num(x[1], &v)) { r->alt = v; r->has |= TRK_R_ALT; }
     unsigned long long h;
     if (xn > 2) f_tok(m, "state", x[2]);
     if (xn > 3) f_tok(m, "adc", x[3]);
     if (xn > 4) f_tok(m, "cell", x[4]);
-    if (xn > 5 && tok_hex(x[5], &h)) f_int(m, "rssi", (int64_t)h);
-    if (xn > 6 && tok_hex(x[6], &h)) f_int(m, "odometer", (int64_t)h);
+    if (xn > 5 && tok_hex(x[5], &h)) field_int(m, "rssi", (int64_t)h);
+    if (xn > 6 && tok_hex(x[6], &h)) field_int(m, "odometer", (int64_t)h);
     if (xn > 7 && tok_hex(x[7], &h) && h < 100) { r->sats = (int)h; r->has |= TRK_R_SATS; }
     if (xn > 8) f_tok(m, "driver", x[8]);
     return true;
@@ -250,7 +140,7 @@ static void up_position(struct trk_msg *m, struct trk_rd *c, const char *type, b
     if (alarm) {
         unsigned a = rd_u8(c);
         if (c->err) return;
-        f_str(m, "alarm", "0x%02X", a);        /* the vendor's alarm code */
+        field_str(m, "alarm", STR_MAX, "0x%02X", a);        /* the vendor's alarm code */
     }
     size_t n = data_text(c, buf, sizeof buf);
     if (!rmc_record(m, buf, n, true)) f_tok(m, "data", (struct tok){buf, n});
@@ -263,10 +153,10 @@ static void up_batch(struct trk_msg *m, struct trk_rd *c)
     m->type = "position";
     unsigned count = rd_u8(c);
     if (c->err) return;
-    f_int(m, "count", count);
+    field_int(m, "count", count);
     size_t n = data_text(c, buf, sizeof buf);
     struct tok t[64];
-    size_t k = split(buf, n, '\\', t, 64);
+    size_t k = tok_split(buf, n, '\\', t, 64);
     for (size_t i = 0; i < k; i++) {
         while (t[i].n && t[i].s[0] == 0) { t[i].s++; t[i].n--; }
         if (t[i].n) rmc_record(m, t[i].s, t[i].n, i == 0);
@@ -281,10 +171,10 @@ static void up_rfid(struct trk_msg *m, struct trk_rd *c)
     size_t n = data_text(c, buf, sizeof buf);
     const char *bar = memchr(buf, '|', n);
     size_t cl = bar ? (size_t)(bar - buf) : n;
-    if (cl >= 4) f_hex(m, "rfid", (const uint8_t *)buf, 4);
+    if (cl >= 4) field_hex(m, "rfid", (const uint8_t *)buf, 4, HEX_MAX);
     if (!bar) return;
     struct tok t[8];
-    size_t k = split(bar + 1, n - cl - 1, ',', t, 8);
+    size_t k = tok_split(bar + 1, n - cl - 1, ',', t, 8);
     double lat, lon;
     if (k < 6) return;
     char ns = t[3].n ? t[3].s[0] : 'N', ew = t[5].n ? t[5].s[0] : 'E';
@@ -318,7 +208,7 @@ static void up_text(struct trk_msg *m, struct trk_rd *c, const char *type, const
 static void rest_hex(struct trk_msg *m, struct trk_rd *c, const char *key)
 {
     size_t k = rd_left(c);
-    if (k) f_hex(m, key, rd_span(c, k), k);
+    if (k) field_hex(m, key, rd_span(c, k), k, HEX_MAX);
 }
 
 /* server commands and answers */
@@ -329,7 +219,7 @@ static bool decode_server(struct trk_msg *m, struct trk_rd *c, unsigned cmd)
         m->type = "ack";
         unsigned ok = rd_u8(c);
         if (c->err) { m->is_reply.set = true; m->is_reply.key = 0x5000; m->is_reply.accept = true; return true; }
-        f_bool(m, "accepted", ok == 1);
+        field_bool(m, "accepted", ok == 1);
         m->is_reply.set = true;
         m->is_reply.key = 0x5000;
         m->is_reply.accept = ok == 1;
@@ -381,7 +271,7 @@ static bool decode_device(struct trk_msg *m, struct trk_rd *c, unsigned cmd, enu
     case 0x9988: {
         m->type = "photo";
         size_t k = rd_left(c);
-        f_int(m, "chunk_bytes", (int64_t)k);
+        field_int(m, "chunk_bytes", (int64_t)k);
         rd_skip(c, k);
         return true;
     }
@@ -450,9 +340,9 @@ static void mg_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, s
     }
     if (id[0]) {
         msg_set_imei(m, id);
-        f_str(m, "id", "%s", id);
+        field_str(m, "id", STR_MAX, "%s", id);
     }
-    f_str(m, "command", "0x%04X", cmd);
+    field_str(m, "command", STR_MAX, "0x%04X", cmd);
 
     bool stop = n >= 15 + 2 && is_stop_at(rd, n - 2);
     size_t body_end = stop ? n - 2 : n;         /* end of the CRC field */
@@ -467,7 +357,7 @@ static void mg_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, s
     rd_peek_be(rd, body_end - 2, 2, &field);
     const uint8_t *cov = rd_peek_span(rd, 0, body_end - 2);
     unsigned computed = cov ? crc16_ccitt_false(cov, body_end - 2) : 0;
-    if (field == 0xFFFF) f_str(m, "crc", "not provided");
+    if (field == 0xFFFF) field_str(m, "crc", STR_MAX, "not provided");
     else if (field != computed) msg_crc_mismatch(m, "crc", (uint32_t)field, computed, 4);
 
     struct trk_rd c = rd_sub(rd, body_end - 2 - 13);

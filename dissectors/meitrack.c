@@ -6,120 +6,29 @@
  *
  * The length counts from the first comma through the closing CR LF; the sum
  * covers "$$" through "*" and is sent as two hex digits. */
-#include <stdarg.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crc.h"
 #include "dissect.h"
+#include "fieldset.h"
+#include "texttok.h"
 
 #define MAX_LEN   65535       /* longest length field taken seriously */
 #define SCAN_MAX  8192        /* how far frame() looks for "*XX\r\n" when the length is wrong */
 #define TEXT_MAX  4096        /* payload bytes parsed as text */
-#define FIELD_SPARE 2
 #define EPOCH2000 946684800LL
+#define STR_MAX (TEXT_MAX + 7)   /* longest string field */
+#define HEX_MAX 512   /* most bytes shown as hex */
 
 /* ------------------------------------------------------------------ helpers */
-
-static bool room(struct trk_msg *m, const char *key)
-{
-    return m->nfield + FIELD_SPARE < TRK_MAX_FIELDS && !msg_field_get(m, key);
-}
-
-static void f_str(struct trk_msg *m, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void f_str(struct trk_msg *m, const char *key, const char *fmt, ...)
-{
-    char buf[TEXT_MAX + 8];
-    va_list ap;
-    if (!room(m, key)) return;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    msg_field_str(m, key, "%s", buf);
-}
-
-static void f_int(struct trk_msg *m, const char *key, int64_t v)
-{
-    if (room(m, key)) msg_field_int(m, key, v);
-}
-
-static void f_num(struct trk_msg *m, const char *key, double v)
-{
-    if (room(m, key)) msg_field_num(m, key, v);
-}
-
-static void f_hex(struct trk_msg *m, const char *key, const uint8_t *p, size_t n)
-{
-    static const char hx[] = "0123456789abcdef";
-    char buf[1100];
-    size_t o = 0;
-    struct trk_rd r;
-    if (!room(m, key)) return;
-    rd_init(&r, p, n);
-    while (rd_left(&r) && o + 2 <= 1024) {
-        unsigned b = rd_u8(&r);
-        buf[o++] = hx[b >> 4];
-        buf[o++] = hx[b & 15];
-    }
-    if (rd_left(&r)) { memcpy(buf + o, "...", 3); o += 3; }
-    buf[o] = 0;
-    msg_field_str(m, key, "%s", buf);
-}
-
-struct tok { const char *s; size_t n; };
-
-static size_t split(const char *s, size_t n, char sep, struct tok *t, size_t max)
-{
-    size_t k = 0, start = 0;
-    if (max == 0) return 0;
-    for (size_t i = 0; i <= n; i++) {
-        if (i == n || s[i] == sep) {
-            if (k < max) { t[k].s = s + start; t[k].n = i - start; k++; }
-            start = i + 1;
-        }
-    }
-    return k;
-}
-
-static bool tok_num(struct tok t, double *v)
-{
-    char b[40];
-    char *e;
-    if (t.n == 0 || t.n >= sizeof b) return false;
-    memcpy(b, t.s, t.n);
-    b[t.n] = 0;
-    *v = strtod(b, &e);
-    /* a number a field can hold: finite, and in range of the int casts made of it */
-    return e == b + t.n && isfinite(*v) && fabs(*v) < 2e9;
-}
-
-static bool tok_hex(struct tok t, unsigned long long *v)
-{
-    char b[24];
-    char *e;
-    if (t.n == 0 || t.n > 16) return false;
-    memcpy(b, t.s, t.n);
-    b[t.n] = 0;
-    for (size_t i = 0; i < t.n; i++)
-        if (!((b[i] >= '0' && b[i] <= '9') || (b[i] >= 'a' && b[i] <= 'f') || (b[i] >= 'A' && b[i] <= 'F'))) return false;
-    *v = strtoull(b, &e, 16);
-    return e == b + t.n;
-}
-
-static bool tok_printable(struct tok t)
-{
-    for (size_t i = 0; i < t.n; i++)
-        if ((unsigned char)t.s[i] < 0x20 || (unsigned char)t.s[i] >= 0x7f) return false;
-    return true;
-}
 
 static void f_tok(struct trk_msg *m, const char *key, struct tok t)
 {
     if (t.n == 0) return;
-    if (tok_printable(t)) f_str(m, key, "%.*s", (int)t.n, t.s);
-    else f_hex(m, key, (const uint8_t *)t.s, t.n);
+    if (tok_printable(t)) field_str(m, key, STR_MAX, "%.*s", (int)t.n, t.s);
+    else field_hex(m, key, (const uint8_t *)t.s, t.n, HEX_MAX);
 }
 
 static bool tok_has(struct tok t, char c) { return t.n && memchr(t.s, c, t.n) != NULL; }
@@ -212,7 +121,7 @@ static int64_t yymmdd(struct tok t)
 static void text_position(struct trk_msg *m, const char *s, size_t n)
 {
     struct tok t[48];
-    size_t k = split(s, n, ',', t, 48);
+    size_t k = tok_split(s, n, ',', t, 48);
     size_t o = 0;
     /* AFF (and some firmware) put one more field before the event code */
     if (k > 3 && !tok_has(t[1], '.') && tok_has(t[2], '.') && tok_has(t[3], '.')) o = 1;
@@ -225,7 +134,7 @@ static void text_position(struct trk_msg *m, const char *s, size_t n)
     unsigned long long h;
     struct trk_record *r = msg_add_record(m);
     if (!r) return;
-    if (tok_num(t[o], &v)) f_int(m, "event", (int64_t)v);
+    if (tok_num(t[o], &v)) field_int(m, "event", (int64_t)v);
     if (tok_num(t[o + 1], &lat) && tok_num(t[o + 2], &lon) && lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180) {
         r->lat = lat;
         r->lon = lon;
@@ -235,37 +144,37 @@ static void text_position(struct trk_msg *m, const char *s, size_t n)
     if (tm >= 0) { r->time_ms = tm * 1000; r->has |= TRK_R_TIME; }
     if (t[o + 4].n == 1) { r->valid = t[o + 4].s[0] == 'A'; r->has |= TRK_R_VALID; }
     if (k > o + 5 && tok_num(t[o + 5], &v)) { r->sats = (int)v; r->has |= TRK_R_SATS; }
-    if (k > o + 6 && tok_num(t[o + 6], &v)) f_int(m, "gsm_signal", (int64_t)v);
+    if (k > o + 6 && tok_num(t[o + 6], &v)) field_int(m, "gsm_signal", (int64_t)v);
     if (k > o + 7 && tok_num(t[o + 7], &v)) { r->speed = v; r->has |= TRK_R_SPEED; }
     if (k > o + 8 && tok_num(t[o + 8], &v)) { r->course = v; r->has |= TRK_R_COURSE; }
-    if (k > o + 9 && tok_num(t[o + 9], &v)) f_num(m, "hdop", v);
+    if (k > o + 9 && tok_num(t[o + 9], &v)) field_num(m, "hdop", v);
     if (k > o + 10 && tok_num(t[o + 10], &v)) { r->alt = v; r->has |= TRK_R_ALT; }
-    if (k > o + 11 && tok_num(t[o + 11], &v)) f_int(m, "odometer_m", (int64_t)v);
-    if (k > o + 12 && tok_num(t[o + 12], &v)) f_int(m, "runtime_s", (int64_t)v);
+    if (k > o + 11 && tok_num(t[o + 11], &v)) field_int(m, "odometer_m", (int64_t)v);
+    if (k > o + 12 && tok_num(t[o + 12], &v)) field_int(m, "runtime_s", (int64_t)v);
     if (k > o + 13) {
         struct tok c[4];
-        size_t cn = split(t[o + 13].s, t[o + 13].n, '|', c, 4);
+        size_t cn = tok_split(t[o + 13].s, t[o + 13].n, '|', c, 4);
         if (cn == 4) {
             unsigned long long lac, ci;
-            if (tok_num(c[0], &v)) f_int(m, "mcc", (int64_t)v);
-            if (tok_num(c[1], &v)) f_int(m, "mnc", (int64_t)v);
-            if (tok_hex(c[2], &lac)) f_int(m, "lac", (int64_t)lac);
-            if (tok_hex(c[3], &ci)) f_int(m, "cell_id", (int64_t)ci);
+            if (tok_num(c[0], &v)) field_int(m, "mcc", (int64_t)v);
+            if (tok_num(c[1], &v)) field_int(m, "mnc", (int64_t)v);
+            if (tok_hex(c[2], &lac)) field_int(m, "lac", (int64_t)lac);
+            if (tok_hex(c[3], &ci)) field_int(m, "cell_id", (int64_t)ci);
         } else f_tok(m, "base_station", t[o + 13]);
     }
     if (k > o + 14 && tok_hex(t[o + 14], &h)) {
-        f_str(m, "io", "%.*s", (int)t[o + 14].n, t[o + 14].s);
+        field_str(m, "io", STR_MAX, "%.*s", (int)t[o + 14].n, t[o + 14].s);
         if (t[o + 14].n == 4) {
-            f_int(m, "outputs", (int64_t)(h >> 8));
-            f_int(m, "inputs", (int64_t)(h & 0xFF));
+            field_int(m, "outputs", (int64_t)(h >> 8));
+            field_int(m, "inputs", (int64_t)(h & 0xFF));
         }
     }
     if (k > o + 15) {
         struct tok a[8];
-        size_t an = split(t[o + 15].s, t[o + 15].n, '|', a, 8);
+        size_t an = tok_split(t[o + 15].s, t[o + 15].n, '|', a, 8);
         /* the scale of these depends on the model: shown as the raw values */
-        if (an >= 4 && tok_hex(a[3], &h)) f_int(m, "battery_raw", (int64_t)h);
-        if (an >= 5 && tok_hex(a[4], &h)) f_int(m, "power_raw", (int64_t)h);
+        if (an >= 4 && tok_hex(a[3], &h)) field_int(m, "battery_raw", (int64_t)h);
+        if (an >= 5 && tok_hex(a[4], &h)) field_int(m, "power_raw", (int64_t)h);
         f_tok(m, "adc", t[o + 15]);
     }
     /* the model-specific tail: shown as one field */
@@ -285,8 +194,8 @@ static void ccc_body(struct trk_msg *m, struct trk_rd *c)
     unsigned ver = rd_le16(c), rlen = rd_le16(c);
     uint32_t remaining = rd_le32(c);
     if (c->err) return;
-    f_str(m, "version", "0x%04X", ver);
-    f_int(m, "cache_remaining", remaining);
+    field_str(m, "version", STR_MAX, "0x%04X", ver);
+    field_int(m, "cache_remaining", remaining);
     size_t size = rlen >= 52 && rlen <= 1024 ? rlen : 52;
     size_t nrec = 0;
     while (rd_left(c) >= size) {
@@ -332,13 +241,13 @@ static void ccc_body(struct trk_msg *m, struct trk_rd *c)
         r->io_first = first;
         r->io_count = (uint16_t)(m->nio - first);
         if (nrec == 1) {
-            f_int(m, "event", ev);
-            f_num(m, "hdop", hdop / 10.0);
-            f_int(m, "odometer_m", mileage);
-            f_num(m, "battery_v", batt / 100.0);
+            field_int(m, "event", ev);
+            field_num(m, "hdop", hdop / 10.0);
+            field_int(m, "odometer_m", mileage);
+            field_num(m, "battery_v", batt / 100.0);
         }
     }
-    if (rd_left(c)) f_int(m, "trailing_bytes", (int64_t)rd_left(c));
+    if (rd_left(c)) field_int(m, "trailing_bytes", (int64_t)rd_left(c));
     rd_skip(c, rd_left(c));
     m->want_reply.set = true;
     m->want_reply.key = key3("CCC");
@@ -361,9 +270,9 @@ static void cce_param(struct trk_msg *m, struct trk_record *r, unsigned id, size
     default: break;
     }
     msg_add_io(m, id, (uint16_t)(w ? w : dl), w ? v : 0, w ? NULL : data);
-    if (id == 0x01 && w == 1) f_int(m, "event", (int64_t)v);
-    if (id == 0x0A && w == 2) f_num(m, "hdop", (double)v / 10.0);
-    if (id == 0x0C && w == 4) f_int(m, "odometer_m", (int64_t)v);
+    if (id == 0x01 && w == 1) field_int(m, "event", (int64_t)v);
+    if (id == 0x0A && w == 2) field_num(m, "hdop", (double)v / 10.0);
+    if (id == 0x0C && w == 4) field_int(m, "odometer_m", (int64_t)v);
 }
 
 static void cce_body(struct trk_msg *m, struct trk_rd *c)
@@ -371,8 +280,8 @@ static void cce_body(struct trk_msg *m, struct trk_rd *c)
     uint32_t remaining = rd_le32(c);
     unsigned npk = rd_le16(c);
     if (c->err) return;
-    f_int(m, "cache_remaining", remaining);
-    f_int(m, "packets", npk);
+    field_int(m, "cache_remaining", remaining);
+    field_int(m, "packets", npk);
     size_t bad = 0;
     for (unsigned i = 0; i < npk && !c->err; i++) {
         unsigned plen = rd_le16(c);
@@ -407,9 +316,9 @@ static void cce_body(struct trk_msg *m, struct trk_rd *c)
         r->io_first = first;
         r->io_count = (uint16_t)(m->nio - first);
     }
-    if (bad) f_int(m, "packets_with_short_parameters", (int64_t)bad);
+    if (bad) field_int(m, "packets_with_short_parameters", (int64_t)bad);
     if (c->err) return;
-    if (rd_left(c)) f_int(m, "trailing_bytes", (int64_t)rd_left(c));
+    if (rd_left(c)) field_int(m, "trailing_bytes", (int64_t)rd_left(c));
     rd_skip(c, rd_left(c));
 }
 
@@ -447,13 +356,13 @@ static void decode_text_cmd(struct trk_msg *m, struct trk_rd *c, const char *cmd
     if (strcmp(cmd, "D00") == 0) {
         m->type = "photo";
         struct tok t[4];
-        size_t tn = split(buf, k, ',', t, 4);
+        size_t tn = tok_split(buf, k, ',', t, 4);
         if (tn >= 3) {
             f_tok(m, "file", t[0]);
             f_tok(m, "packets", t[1]);
             f_tok(m, "index", t[2]);
         }
-        if (tn >= 4) f_int(m, "chunk_bytes", (int64_t)(buf + k - t[3].s));
+        if (tn >= 4) field_int(m, "chunk_bytes", (int64_t)(buf + k - t[3].s));
         return;
     }
     m->type = "command-reply";
@@ -476,7 +385,7 @@ static void mt_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, s
         rd_skip(rd, rd_left(rd));
         return;
     }
-    f_str(m, "flag", "%c", e.flag);
+    field_str(m, "flag", STR_MAX, "%c", e.flag);
     size_t actual = n - e.comma;
     if (e.len != actual) msg_length_mismatch(m, e.len, actual);
 
@@ -514,15 +423,15 @@ static void mt_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, s
     cmd[cl] = 0;
     if (il) {
         msg_set_imei(m, imei);
-        f_str(m, "imei", "%s", imei);
+        field_str(m, "imei", STR_MAX, "%s", imei);
     }
-    if (bad_id) f_str(m, "imei_note", "identifier longer than %d characters or not printable", TRK_IMEI_MAX - 1);
+    if (bad_id) field_str(m, "imei_note", STR_MAX, "identifier longer than %d characters or not printable", TRK_IMEI_MAX - 1);
     if (cl == 0) {
         if (m->status == TRK_OK) msg_malformed(m, "no command after the identifier");
         rd_skip(rd, rd_left(rd));
         return;
     }
-    f_str(m, "command", "%s", cmd);
+    field_str(m, "command", STR_MAX, "%s", cmd);
     size_t body = rd->off <= pend ? pend - rd->off : 0;
     struct trk_rd c = rd_sub(rd, body);
     rd_skip(rd, rd_left(rd));

@@ -10,15 +10,18 @@
  * selected in its negotiation, kept in the session state:
  *   last[0] = record size | protocol version << 16 | structure version << 24
  *   last[1..3], flags = the first 128 bits of the field selection (MSB first). */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "crc.h"
 #include "dissect.h"
+#include "fieldset.h"
 
 #define TEXT_MAX 1024
-#define FIELD_SPARE 2
+#define STR_MAX (TEXT_MAX + 7)   /* longest string field */
+#define HEX_MAX (TEXT_MAX / 2)   /* most bytes shown as hex */
+#define TXT_SHOWN (TEXT_MAX - 1)   /* longest text field */
+#define TXT_FLAGS (FIELD_TEXT_NONNULL)
 #define NTCB_HDR 16
 #define NTCB_MAX 8192          /* longest NTCB data accepted */
 #define FLEX_MAX 65536         /* longest FLEX packet accepted */
@@ -46,75 +49,10 @@ enum { F10 = 0x01, F20 = 0x02, F30 = 0x03, F40 = 0x04, F50 = 0x05, F51 = 0x15, F
 
 /* ------------------------------------------------------------------ helpers */
 
-static bool room(struct trk_msg *m, const char *key)
-{
-    return m->nfield + FIELD_SPARE < TRK_MAX_FIELDS && !msg_field_get(m, key);
-}
-
-static void f_int(struct trk_msg *m, const char *key, int64_t v)
-{
-    if (room(m, key)) msg_field_int(m, key, v);
-}
-
-static void f_num(struct trk_msg *m, const char *key, double v)
-{
-    if (room(m, key)) msg_field_num(m, key, v);
-}
-
-static void f_bool(struct trk_msg *m, const char *key, bool v)
-{
-    if (room(m, key)) msg_field_bool(m, key, v);
-}
-
-static void f_str(struct trk_msg *m, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void f_str(struct trk_msg *m, const char *key, const char *fmt, ...)
-{
-    char buf[TEXT_MAX + 8];
-    va_list ap;
-    if (!room(m, key)) return;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    msg_field_str(m, key, "%s", buf);
-}
-
-static void f_hex(struct trk_msg *m, const char *key, const uint8_t *p, size_t n)
-{
-    static const char hx[] = "0123456789abcdef";
-    char buf[TEXT_MAX + 8];
-    size_t o = 0;
-    struct trk_rd r;
-    if (!room(m, key) || !p) return;
-    rd_init(&r, p, n);
-    while (rd_left(&r) && o + 2 <= TEXT_MAX) {
-        unsigned b = rd_u8(&r);
-        buf[o++] = hx[b >> 4];
-        buf[o++] = hx[b & 15];
-    }
-    if (rd_left(&r)) { memcpy(buf + o, "...", 3); o += 3; }
-    buf[o] = 0;
-    msg_field_str(m, key, "%s", buf);
-}
-
-static void f_text(struct trk_msg *m, const char *key, const uint8_t *p, size_t n)
-{
-    char buf[TEXT_MAX + 8];
-    size_t o = 0;
-    struct trk_rd r;
-    if (!room(m, key) || !p) return;
-    rd_init(&r, p, n);
-    while (rd_left(&r) && o + 1 < TEXT_MAX) {
-        unsigned b = rd_u8(&r);
-        buf[o++] = (b >= 0x20 && b < 0x7f) ? (char)b : '.';
-    }
-    buf[o] = 0;
-    msg_field_str(m, key, "%s", buf);
-}
-
 static void rest_hex(struct trk_msg *m, struct trk_rd *c, const char *key)
 {
     size_t k = rd_left(c);
-    if (k) f_hex(m, key, rd_span(c, k), k);
+    if (k) field_hex(m, key, rd_span(c, k), k, HEX_MAX);
 }
 
 static float f32le(struct trk_rd *c)
@@ -166,12 +104,12 @@ static void flex_record(struct nv *x, struct trk_rd *c, size_t size)
         if (!st_bit(x->st, i)) continue;
         size_t w = flex_size[i];
         switch (i) {
-        case 0: { uint32_t v = rd_le32(&r); if (first) f_int(m, "index", v); break; }
-        case 1: { unsigned v = rd_le16(&r); if (first) f_int(m, "event", v); break; }
+        case 0: { uint32_t v = rd_le32(&r); if (first) field_int(m, "index", v); break; }
+        case 1: { unsigned v = rd_le16(&r); if (first) field_int(m, "event", v); break; }
         case 2: rd_skip(&r, 4); break;                          /* event time */
-        case 3: { unsigned v = rd_u8(&r); if (first) f_bool(m, "armed", v & 1); break; }
-        case 4: { unsigned v = rd_u8(&r); if (first) f_str(m, "status", "0x%02X", v); break; }
-        case 6: { unsigned v = rd_u8(&r); if (first) f_int(m, "rssi", v); break; }
+        case 3: { unsigned v = rd_u8(&r); if (first) field_bool(m, "armed", v & 1); break; }
+        case 4: { unsigned v = rd_u8(&r); if (first) field_str(m, "status", STR_MAX, "0x%02X", v); break; }
+        case 6: { unsigned v = rd_u8(&r); if (first) field_int(m, "rssi", v); break; }
         case 7: {
             unsigned v = rd_u8(&r);
             rec->valid = (v & 2) != 0;
@@ -189,11 +127,11 @@ static void flex_record(struct nv *x, struct trk_rd *c, size_t size)
         case 11: rec->alt = rd_lei32(&r) * 0.1; rec->has |= TRK_R_ALT; break;
         case 12: rec->speed = f32le(&r); rec->has |= TRK_R_SPEED; break;
         case 13: rec->course = rd_le16(&r); rec->has |= TRK_R_COURSE; break;
-        case 14: { float v = f32le(&r); if (first) f_num(m, "odometer_km", v); break; }
-        case 18: { unsigned v = rd_le16(&r); if (first) f_num(m, "power_v", v * 0.001); break; }
-        case 19: { unsigned v = rd_le16(&r); if (first) f_num(m, "battery_v", v * 0.001); break; }
-        case 28: { unsigned v = rd_u8(&r); if (first) f_str(m, "inputs", "0x%02X", v); break; }
-        case 30: { unsigned v = rd_u8(&r); if (first) f_str(m, "outputs", "0x%02X", v); break; }
+        case 14: { float v = f32le(&r); if (first) field_num(m, "odometer_km", v); break; }
+        case 18: { unsigned v = rd_le16(&r); if (first) field_num(m, "power_v", v * 0.001); break; }
+        case 19: { unsigned v = rd_le16(&r); if (first) field_num(m, "battery_v", v * 0.001); break; }
+        case 28: { unsigned v = rd_u8(&r); if (first) field_str(m, "inputs", STR_MAX, "0x%02X", v); break; }
+        case 30: { unsigned v = rd_u8(&r); if (first) field_str(m, "outputs", STR_MAX, "0x%02X", v); break; }
         default: {
             const uint8_t *v = rd_span(&r, w);
             if (v && w <= 8) {
@@ -235,7 +173,7 @@ static void flex_decode(struct nv *x, struct trk_rd *rd)
         return;
     }
     int t = rd_peek(rd, 1);
-    f_str(m, "packet", "~%c", t >= 0x20 && t < 0x7f ? t : '?');
+    field_str(m, "packet", STR_MAX, "~%c", t >= 0x20 && t < 0x7f ? t : '?');
     if (n < 3) { msg_truncated(m, rd); rd_skip(rd, 1); rd_skip(rd, n); return; }
     const uint8_t *all = rd_peek_span(rd, 0, n - 1);
     int crc = rd_peek(rd, n - 1);
@@ -251,13 +189,13 @@ static void flex_decode(struct nv *x, struct trk_rd *rd)
         m->is_reply.accept = true;
         if (t == 'A' || t == 'E') {
             unsigned cnt = rd_u8(&c);
-            f_int(m, "count", cnt);
+            field_int(m, "count", cnt);
             m->is_reply.key = (uint32_t)t << 24 | cnt;
             m->is_reply.count = cnt;
         } else {
             if (rd_left(&c) >= 4) {
                 uint32_t idx = rd_le32(&c);
-                f_int(m, "index", idx);
+                field_int(m, "index", idx);
                 m->is_reply.key = idx;
             }
             m->is_reply.count = 1;
@@ -269,7 +207,7 @@ static void flex_decode(struct nv *x, struct trk_rd *rd)
     switch (t) {
     case 'A': {
         unsigned cnt = rd_u8(&c);
-        f_int(m, "count", cnt);
+        field_int(m, "count", cnt);
         if (size == 0) break;
         size_t want = (size_t)cnt * size;
         if (rd_left(&c) != want) msg_length_mismatch(m, want, rd_left(&c));
@@ -281,7 +219,7 @@ static void flex_decode(struct nv *x, struct trk_rd *rd)
     }
     case 'T': case 'C': {
         uint32_t ev = 0;
-        if (t == 'T') { ev = rd_le32(&c); f_int(m, "event_index", ev); }
+        if (t == 'T') { ev = rd_le32(&c); field_int(m, "event_index", ev); }
         if (size == 0) break;
         if (rd_left(&c) != size) msg_length_mismatch(m, size, rd_left(&c));
         if (rd_left(&c) >= size) flex_record(x, &c, size);
@@ -292,7 +230,7 @@ static void flex_decode(struct nv *x, struct trk_rd *rd)
     }
     case 'E': {
         unsigned cnt = rd_u8(&c);
-        f_int(m, "count", cnt);
+        field_int(m, "count", cnt);
         for (unsigned i = 0; i < cnt && rd_left(&c) >= 2; i++) flex_ext_record(x, &c);
         m->want_reply.set = true;
         m->want_reply.key = (uint32_t)'E' << 24 | cnt;
@@ -303,7 +241,7 @@ static void flex_decode(struct nv *x, struct trk_rd *rd)
     case 'X': {
         if (rd_left(&c) >= 6) {
             uint64_t l;
-            if (rd_peek_le(&c, c.off, 2, &l) && l + 2 != rd_left(&c)) { uint32_t ev = rd_le32(&c); f_int(m, "event_index", ev); m->want_reply.key = ev; }
+            if (rd_peek_le(&c, c.off, 2, &l) && l + 2 != rd_left(&c)) { uint32_t ev = rd_le32(&c); field_int(m, "event_index", ev); m->want_reply.key = ev; }
         }
         flex_ext_record(x, &c);
         m->want_reply.set = true;
@@ -348,7 +286,7 @@ static void ntcb_record(struct nv *x, struct trk_rd *c)
     if (c->err) return;
     bool first = m->nrec == 0;
     if (!IS(fmt, F10, F20, F30, F40, F50, F51, F52, F60)) {
-        if (first) f_str(m, "format", "0x%02X", fmt);
+        if (first) field_str(m, "format", STR_MAX, "0x%02X", fmt);
         msg_unsupported(m, "unsupported NTCB telemetry format 0x%02X", fmt);
         rd_skip(c, rd_left(c));
         return;
@@ -356,12 +294,12 @@ static void ntcb_record(struct nv *x, struct trk_rd *c)
     struct trk_record *rec = msg_add_record(m);
     if (!rec) return;
     if (first) {
-        f_str(m, "format", "0x%02X", fmt);
-        f_int(m, "index", index);
-        f_int(m, "event", event);
-        f_str(m, "armed", "0x%02X", armed);
-        f_str(m, "status", "0x%02X", status);
-        f_int(m, "rssi", rssi);
+        field_str(m, "format", STR_MAX, "0x%02X", fmt);
+        field_int(m, "index", index);
+        field_int(m, "event", event);
+        field_str(m, "armed", STR_MAX, "0x%02X", armed);
+        field_str(m, "status", STR_MAX, "0x%02X", status);
+        field_int(m, "rssi", rssi);
     }
     unsigned out = 0, in = 0;
     if (IS(fmt, F10, F20, F30)) out = rd_le16(c);
@@ -375,20 +313,20 @@ static void ntcb_record(struct nv *x, struct trk_rd *c)
     else in = rd_u8(c);
     unsigned power = rd_le16(c), batt = rd_le16(c);
     if (first) {
-        f_str(m, "outputs", "0x%X", out);
-        f_str(m, "inputs", "0x%X", in);
-        f_num(m, "power_v", power * 0.001);
-        f_num(m, "battery_v", batt * 0.001);
+        field_str(m, "outputs", STR_MAX, "0x%X", out);
+        field_str(m, "inputs", STR_MAX, "0x%X", in);
+        field_num(m, "power_v", power * 0.001);
+        field_num(m, "battery_v", batt * 0.001);
     }
-    if (IS(fmt, F10, F20, F30)) { int t = rd_lei16(c); if (first) f_int(m, "temp1", t); }
+    if (IS(fmt, F10, F20, F30)) { int t = rd_lei16(c); if (first) field_int(m, "temp1", t); }
     if (IS(fmt, F10, F20, F50, F51, F52, F60)) {
         unsigned a1 = rd_le16(c), a2 = rd_le16(c);
-        if (first) { f_int(m, "adc1", a1); f_int(m, "adc2", a2); }
+        if (first) { field_int(m, "adc1", a1); field_int(m, "adc2", a2); }
     }
-    if (fmt == F60) { unsigned a3 = rd_le16(c); if (first) f_int(m, "adc3", a3); }
+    if (fmt == F60) { unsigned a3 = rd_le16(c); if (first) field_int(m, "adc3", a3); }
     if (IS(fmt, F20, F50, F51, F52, F60)) {
         uint32_t c1 = rd_le32(c), c2 = rd_le32(c);
-        if (first) { f_int(m, "counter1", c1); f_int(m, "counter2", c2); }
+        if (first) { field_int(m, "counter1", c1); field_int(m, "counter2", c2); }
     }
     if (fmt == F60) {
         rd_skip(c, 28);                       /* fuel sensors */
@@ -396,9 +334,9 @@ static void ntcb_record(struct nv *x, struct trk_rd *c)
         int32_t axle = rd_lei32(c);
         unsigned rpm = rd_le16(c);
         if (first) {
-            f_int(m, "temp1", t1); f_int(m, "temp2", t2); f_int(m, "temp3", t3); f_int(m, "temp4", t4);
-            f_int(m, "axle_weight", axle);
-            f_int(m, "rpm", rpm);
+            field_int(m, "temp1", t1); field_int(m, "temp2", t2); field_int(m, "temp3", t3); field_int(m, "temp4", t4);
+            field_int(m, "axle_weight", axle);
+            field_int(m, "rpm", rpm);
         }
     }
     if (IS(fmt, F20, F50, F51, F52, F60)) {
@@ -427,13 +365,13 @@ static void ntcb_record(struct nv *x, struct trk_rd *c)
         if (!c->err) {
             rec->has |= TRK_R_SPEED | TRK_R_COURSE;
             if (rec->lat >= -90 && rec->lat <= 90 && rec->lon >= -180 && rec->lon <= 180) rec->has |= TRK_R_POS;
-            if (first) { f_num(m, "odometer_km", odo); f_num(m, "distance_km", dist); }
+            if (first) { field_num(m, "odometer_km", odo); field_num(m, "distance_km", dist); }
         }
     }
     if (IS(fmt, F51, F52)) rd_skip(c, 15);
     if (IS(fmt, F40, F52)) {
         int t1 = rd_i8(c), t2 = rd_i8(c), t3 = rd_i8(c), t4 = rd_i8(c);
-        if (first) { f_int(m, "temp1", t1); f_int(m, "temp2", t2); f_int(m, "temp3", t3); f_int(m, "temp4", t4); }
+        if (first) { field_int(m, "temp1", t1); field_int(m, "temp2", t2); field_int(m, "temp3", t3); field_int(m, "temp4", t4); }
     }
 }
 
@@ -443,16 +381,16 @@ static void flex_negotiation(struct nv *x, struct trk_rd *c)
     struct trk_msg *m = x->m;
     unsigned proto = rd_u8(c), ver = rd_u8(c), sv = rd_u8(c);
     if (c->err) return;
-    f_str(m, "flex_protocol", "0x%02X", proto);
-    f_str(m, "flex_version", "%u.%u", ver / 10, ver % 10);
-    f_str(m, "flex_struct_version", "%u.%u", sv / 10, sv % 10);
+    field_str(m, "flex_protocol", STR_MAX, "0x%02X", proto);
+    field_str(m, "flex_version", STR_MAX, "%u.%u", ver / 10, ver % 10);
+    field_str(m, "flex_struct_version", STR_MAX, "%u.%u", sv / 10, sv % 10);
     if (x->dir == TRK_DOWN) return;           /* the server's answer: *<FLEX B0 ver struct */
     unsigned cnt = rd_u8(c);
     size_t nb = (cnt + 7) / 8;
     const uint8_t *bf = rd_span(c, nb);
     if (!bf) return;
-    f_int(m, "field_count", cnt);
-    f_hex(m, "field_mask", bf, nb);
+    field_int(m, "field_count", cnt);
+    field_hex(m, "field_mask", bf, nb, HEX_MAX);
     uint32_t words[4] = {0, 0, 0, 0};
     unsigned size = 0;
     struct trk_rd br;
@@ -463,7 +401,7 @@ static void flex_negotiation(struct nv *x, struct trk_rd *c)
         size += flex_size[i < 255 ? i : 254];
         if (i < 128) words[i / 32] |= 1u << (31 - i % 32);
     }
-    f_int(m, "record_size", size);
+    field_int(m, "record_size", size);
     if (size == 0 || size > 0xFFFF) return;
     x->st->last[0] = size | (uint32_t)ver << 16 | (uint32_t)sv << 24;
     x->st->last[1] = words[0];
@@ -483,8 +421,8 @@ static void ntcb_decode(struct nv *x, struct trk_rd *rd)
     size_t len = rd_le16(rd);
     unsigned csd = rd_u8(rd), csp = rd_u8(rd);
     if (rd->err) { m->type = "unknown"; msg_truncated(m, rd); return; }
-    f_int(m, "receiver_id", idr);
-    f_int(m, "sender_id", ids);
+    field_int(m, "receiver_id", idr);
+    field_int(m, "sender_id", ids);
     const uint8_t *hp = rd_peek_span(rd, 0, 15);
     unsigned hx = hp ? xor8(hp, 15) : 0;
     if (hx != csp) msg_crc_mismatch(m, "header checksum", csp, hx, 2);   /* CSp */
@@ -516,7 +454,7 @@ static void ntcb_decode(struct nv *x, struct trk_rd *rd)
         id[k] = 0;
         rest_hex(m, &c, "extra");
         msg_set_imei(m, id);
-        f_str(m, "imei", "%s", id);
+        field_str(m, "imei", STR_MAX, "%s", id);
         m->want_reply.set = true;
         m->want_reply.key = 0x533Au;          /* "S" */
         return;
@@ -553,7 +491,7 @@ static void ntcb_decode(struct nv *x, struct trk_rd *rd)
         rd_skip(&c, 3);
         m->type = "position";
         unsigned cnt = 1;
-        if (arr) { cnt = rd_u8(&c); f_int(m, "count", cnt); }
+        if (arr) { cnt = rd_u8(&c); field_int(m, "count", cnt); }
         for (unsigned i = 0; i < cnt && rd_left(&c) && !c.err && m->status != TRK_UNSUPPORTED; i++)
             ntcb_record(x, &c);
         if (c.err) { msg_truncated(m, &c); return; }
@@ -578,12 +516,12 @@ static void ntcb_decode(struct nv *x, struct trk_rd *rd)
         m->is_reply.accept = true;
         if (arr) {
             unsigned cnt = rd_u8(&c);
-            f_int(m, "count", cnt);
+            field_int(m, "count", cnt);
             m->is_reply.key = (uint32_t)'A' << 24 | cnt;
             m->is_reply.count = cnt;
         } else {
             uint32_t idx = rd_le32(&c);
-            f_int(m, "index", idx);
+            field_int(m, "index", idx);
             m->is_reply.key = idx;
             m->is_reply.count = 1;
         }
@@ -592,18 +530,18 @@ static void ntcb_decode(struct nv *x, struct trk_rd *rd)
     }
     if (prefix_at(&c, 0, "*@C") || prefix_at(&c, 0, "*@")) {
         m->type = "command-reply";
-        f_text(m, "result", dp, len);
+        field_text(m, "result", dp, len, TXT_SHOWN, TXT_FLAGS);
         rd_skip(&c, rd_left(&c));
         return;
     }
     if (prefix_at(&c, 0, "*!") || prefix_at(&c, 0, "*?")) {
         m->type = "command";
-        f_text(m, "text", dp, len);
+        field_text(m, "text", dp, len, TXT_SHOWN, TXT_FLAGS);
         rd_skip(&c, rd_left(&c));
         return;
     }
     m->type = "unknown";
-    f_text(m, "content", dp, len < 16 ? len : 16);
+    field_text(m, "content", dp, len < 16 ? len : 16, TXT_SHOWN, TXT_FLAGS);
     rd_skip(&c, rd_left(&c));
     char kind[4] = "?";
     {

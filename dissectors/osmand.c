@@ -22,42 +22,20 @@
 #include "dissect.h"
 #include "msg.h"
 #include "rd.h"
+#include "fieldset.h"
+#include "texttok.h"
 
 #define O_MAX   16384     /* longest request decoded */
 #define O_HDR   8192      /* longest header block */
-#define O_SPARE 2
+#define TOK_SHOWN 1023   /* longest token shown in a field */
+#define TOK_FLAGS FIELD_TEXT_KEEP_HIGH   /* bytes >= 0x80 shown as they are */
 
-struct tok { const char *s; size_t n; };
 
 /* ---------------------------------------------------------------- helpers */
 
-static bool room(struct trk_msg *m, const char *key)
-{
-    return m->nfield + O_SPARE < TRK_MAX_FIELDS && !msg_field_get(m, key);
-}
-
-static void f_tok(struct trk_msg *m, const char *key, struct tok t)
-{
-    char buf[1024];
-    size_t o = 0;
-    if (!room(m, key)) return;
-    for (size_t i = 0; i < t.n && o + 1 < sizeof buf; i++) {
-        unsigned char c = (unsigned char)t.s[i];
-        buf[o++] = (c < 0x20 || c == 0x7f) ? '.' : (char)c;
-    }
-    buf[o] = 0;
-    msg_field_str(m, key, "%s", buf);
-}
-
-static bool tok_eq(struct tok t, const char *lit)
-{
-    size_t l = strlen(lit);
-    return t.n == l && memcmp(t.s, lit, l) == 0;
-}
-
 static bool is_digit(int c) { return c >= '0' && c <= '9'; }
 
-static bool tok_num(struct tok t, double *v)
+static bool tok_float(struct tok t, double *v)
 {
     size_t i = 0;
     bool neg = false, digits = false;
@@ -149,7 +127,7 @@ static bool parse_iso(struct tok t, int64_t *ms)
 static bool parse_time(struct tok t, int64_t *ms)
 {
     double v;
-    if (tok_num(t, &v)) {
+    if (tok_float(t, &v)) {
         if (v < 0 || v > 1e15) return false;
         *ms = v > 2147483647.0 ? (int64_t)v : (int64_t)(v * 1000);
         return true;
@@ -191,36 +169,36 @@ static void set_id(struct trk_msg *m, struct tok v)
 static void query_param(struct trk_msg *m, struct pos *p, struct tok k, struct tok v)
 {
     double x;
-    if (tok_eq(k, "id") || tok_eq(k, "deviceid")) set_id(m, v);
-    else if (tok_eq(k, "lat")) { if (tok_num(v, &p->lat)) p->has_lat = true; }
-    else if (tok_eq(k, "lon")) { if (tok_num(v, &p->lon)) p->has_lon = true; }
-    else if (tok_eq(k, "location")) {
+    if (tok_is(k, "id") || tok_is(k, "deviceid")) set_id(m, v);
+    else if (tok_is(k, "lat")) { if (tok_float(v, &p->lat)) p->has_lat = true; }
+    else if (tok_is(k, "lon")) { if (tok_float(v, &p->lon)) p->has_lon = true; }
+    else if (tok_is(k, "location")) {
         size_t c = 0;
         while (c < v.n && v.s[c] != ',') c++;
         struct tok a = { v.s, c }, b = { v.s + (c < v.n ? c + 1 : c), c < v.n ? v.n - c - 1 : 0 };
-        if (tok_num(a, &p->lat) && tok_num(b, &p->lon)) p->has_lat = p->has_lon = true;
-    } else if (tok_eq(k, "timestamp")) {
+        if (tok_float(a, &p->lat) && tok_float(b, &p->lon)) p->has_lat = p->has_lon = true;
+    } else if (tok_is(k, "timestamp")) {
         if (parse_time(v, &p->time_ms)) p->has_time = true;
-        else f_tok(m, "timestamp_raw", v);
-    } else if (tok_eq(k, "speed")) {
-        if (tok_num(v, &x) && x >= 0) { p->rec.speed = x * 1.852; p->rec.has |= TRK_R_SPEED; }
-    } else if (tok_eq(k, "bearing") || tok_eq(k, "heading")) {
-        if (tok_num(v, &x) && x >= 0) { p->rec.course = x; p->rec.has |= TRK_R_COURSE; }
-    } else if (tok_eq(k, "altitude")) {
-        if (tok_num(v, &x)) { p->rec.alt = x; p->rec.has |= TRK_R_ALT; }
-    } else if (tok_eq(k, "valid")) {
-        p->rec.valid = tok_eq(v, "true") || tok_eq(v, "1");
+        else tok_field(m, "timestamp_raw", v, TOK_SHOWN, TOK_FLAGS);
+    } else if (tok_is(k, "speed")) {
+        if (tok_float(v, &x) && x >= 0) { p->rec.speed = x * 1.852; p->rec.has |= TRK_R_SPEED; }
+    } else if (tok_is(k, "bearing") || tok_is(k, "heading")) {
+        if (tok_float(v, &x) && x >= 0) { p->rec.course = x; p->rec.has |= TRK_R_COURSE; }
+    } else if (tok_is(k, "altitude")) {
+        if (tok_float(v, &x)) { p->rec.alt = x; p->rec.has |= TRK_R_ALT; }
+    } else if (tok_is(k, "valid")) {
+        p->rec.valid = tok_is(v, "true") || tok_is(v, "1");
         p->rec.has |= TRK_R_VALID;
-    } else if (tok_eq(k, "accuracy")) f_tok(m, "accuracy", v);
-    else if (tok_eq(k, "hdop")) f_tok(m, "hdop", v);
-    else if (tok_eq(k, "batt")) f_tok(m, "battery", v);
-    else if (tok_eq(k, "charge")) f_tok(m, "charge", v);
-    else if (tok_eq(k, "driverUniqueId")) f_tok(m, "driver_id", v);
-    else if (tok_eq(k, "cell")) {
-        if (room(m, "cell")) f_tok(m, "cell", v);
+    } else if (tok_is(k, "accuracy")) tok_field(m, "accuracy", v, TOK_SHOWN, TOK_FLAGS);
+    else if (tok_is(k, "hdop")) tok_field(m, "hdop", v, TOK_SHOWN, TOK_FLAGS);
+    else if (tok_is(k, "batt")) tok_field(m, "battery", v, TOK_SHOWN, TOK_FLAGS);
+    else if (tok_is(k, "charge")) tok_field(m, "charge", v, TOK_SHOWN, TOK_FLAGS);
+    else if (tok_is(k, "driverUniqueId")) tok_field(m, "driver_id", v, TOK_SHOWN, TOK_FLAGS);
+    else if (tok_is(k, "cell")) {
+        if (field_room(m, "cell")) tok_field(m, "cell", v, TOK_SHOWN, TOK_FLAGS);
         else add_other(p, k, v);
-    } else if (tok_eq(k, "wifi")) {
-        if (room(m, "wifi")) f_tok(m, "wifi", v);
+    } else if (tok_is(k, "wifi")) {
+        if (field_room(m, "wifi")) tok_field(m, "wifi", v, TOK_SHOWN, TOK_FLAGS);
         else add_other(p, k, v);
     } else add_other(p, k, v);
 }
@@ -248,28 +226,28 @@ static void parse_query(struct trk_msg *m, struct pos *p, struct tok q)
 static void json_value(struct trk_msg *m, struct pos *p, struct tok parent, struct tok key, struct tok v, bool str)
 {
     double x;
-    bool num = !str && tok_num(v, &x);
-    if (tok_eq(key, "device_id")) set_id(m, v);
-    else if (tok_eq(parent, "coords")) {
-        if (tok_eq(key, "latitude") && num) { p->lat = x; p->has_lat = true; }
-        else if (tok_eq(key, "longitude") && num) { p->lon = x; p->has_lon = true; }
-        else if (tok_eq(key, "speed") && num && x >= 0) { p->rec.speed = x * 3.6; p->rec.has |= TRK_R_SPEED; }
-        else if (tok_eq(key, "heading") && num && x >= 0) { p->rec.course = x; p->rec.has |= TRK_R_COURSE; }
-        else if (tok_eq(key, "altitude") && num) { p->rec.alt = x; p->rec.has |= TRK_R_ALT; }
-        else if (tok_eq(key, "accuracy")) f_tok(m, "accuracy", v);
-    } else if (tok_eq(parent, "location")) {
-        if (tok_eq(key, "timestamp")) { if (parse_time(v, &p->time_ms)) p->has_time = true; }
-        else if (tok_eq(key, "is_moving")) f_tok(m, "motion", v);
-        else if (tok_eq(key, "odometer")) f_tok(m, "odometer", v);
-        else if (tok_eq(key, "event")) f_tok(m, "event", v);
-        else if (tok_eq(key, "mock")) f_tok(m, "mock", v);
-    } else if (tok_eq(parent, "battery")) {
-        if (tok_eq(key, "level") && num && x >= 0) {
-            if (room(m, "battery_level")) msg_field_num(m, "battery_level", x * 100);
-        } else if (tok_eq(key, "is_charging")) f_tok(m, "charging", v);
-    } else if (tok_eq(parent, "activity")) {
-        if (tok_eq(key, "type")) f_tok(m, "activity", v);
-    } else if (tok_eq(parent, "extras")) {
+    bool num = !str && tok_float(v, &x);
+    if (tok_is(key, "device_id")) set_id(m, v);
+    else if (tok_is(parent, "coords")) {
+        if (tok_is(key, "latitude") && num) { p->lat = x; p->has_lat = true; }
+        else if (tok_is(key, "longitude") && num) { p->lon = x; p->has_lon = true; }
+        else if (tok_is(key, "speed") && num && x >= 0) { p->rec.speed = x * 3.6; p->rec.has |= TRK_R_SPEED; }
+        else if (tok_is(key, "heading") && num && x >= 0) { p->rec.course = x; p->rec.has |= TRK_R_COURSE; }
+        else if (tok_is(key, "altitude") && num) { p->rec.alt = x; p->rec.has |= TRK_R_ALT; }
+        else if (tok_is(key, "accuracy")) tok_field(m, "accuracy", v, TOK_SHOWN, TOK_FLAGS);
+    } else if (tok_is(parent, "location")) {
+        if (tok_is(key, "timestamp")) { if (parse_time(v, &p->time_ms)) p->has_time = true; }
+        else if (tok_is(key, "is_moving")) tok_field(m, "motion", v, TOK_SHOWN, TOK_FLAGS);
+        else if (tok_is(key, "odometer")) tok_field(m, "odometer", v, TOK_SHOWN, TOK_FLAGS);
+        else if (tok_is(key, "event")) tok_field(m, "event", v, TOK_SHOWN, TOK_FLAGS);
+        else if (tok_is(key, "mock")) tok_field(m, "mock", v, TOK_SHOWN, TOK_FLAGS);
+    } else if (tok_is(parent, "battery")) {
+        if (tok_is(key, "level") && num && x >= 0) {
+            if (field_room(m, "battery_level")) msg_field_num(m, "battery_level", x * 100);
+        } else if (tok_is(key, "is_charging")) tok_field(m, "charging", v, TOK_SHOWN, TOK_FLAGS);
+    } else if (tok_is(parent, "activity")) {
+        if (tok_is(key, "type")) tok_field(m, "activity", v, TOK_SHOWN, TOK_FLAGS);
+    } else if (tok_is(parent, "extras")) {
         add_other(p, key, v);
     }
 }
@@ -463,7 +441,7 @@ static void decode_response(struct trk_msg *m, struct tok all)
     while (i < all.n && all.s[i] != ' ') i++;
     while (i < all.n && all.s[i] == ' ') i++;
     for (int k = 0; k < 3 && i < all.n && is_digit(all.s[i]); k++, i++) code = code * 10 + (all.s[i] - '0');
-    if (room(m, "status_code")) msg_field_int(m, "status_code", code);
+    if (field_room(m, "status_code")) msg_field_int(m, "status_code", code);
     m->is_reply.set = true;
     m->is_reply.key = 0;
     m->is_reply.count = 1;
@@ -492,7 +470,7 @@ static void osmand_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *s
     size_t ts = sp1 + 1, te = ts;
     while (te < keep && buf[te] != ' ' && buf[te] != '\r' && buf[te] != '\n') te++;
     struct tok method = { buf, sp1 };
-    if (sp1 >= keep || !(tok_eq(method, "GET") || tok_eq(method, "POST") || tok_eq(method, "PUT") || tok_eq(method, "HEAD"))) {
+    if (sp1 >= keep || !(tok_is(method, "GET") || tok_is(method, "POST") || tok_is(method, "PUT") || tok_is(method, "HEAD"))) {
         m->type = "unknown";
         msg_malformed(m, "not an HTTP request");
         return;
@@ -505,7 +483,7 @@ static void osmand_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *s
     m->want_reply.set = true;
     m->want_reply.key = 0;
     m->want_reply.count = 1;
-    if (room(m, "method")) f_tok(m, "method", method);
+    if (field_room(m, "method")) tok_field(m, "method", method, TOK_SHOWN, TOK_FLAGS);
     struct tok target = { buf + ts, te > ts ? te - ts : 0 };
     for (size_t i = 0; i < target.n; i++)
         if (target.s[i] == '?') {
@@ -519,14 +497,14 @@ static void osmand_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *s
         size_t b = 0;
         while (b < body.n && (body.s[b] == ' ' || body.s[b] == '\r' || body.s[b] == '\n')) b++;
         if (b < body.n && body.s[b] == '{') {
-            if (room(m, "form")) msg_field_str(m, "form", "json");
+            if (field_room(m, "form")) msg_field_str(m, "form", "json");
             if (!parse_json(m, &p, body)) msg_malformed(m, "JSON body is not well formed");
         } else {
             parse_query(m, &p, body);
         }
     }
-    if (p.olen && room(m, "params")) msg_field_str(m, "params", "%s", p.others);
-    if (!m->imei[0] && room(m, "note")) msg_field_str(m, "note", "no device id");
+    if (p.olen && field_room(m, "params")) msg_field_str(m, "params", "%s", p.others);
+    if (!m->imei[0] && field_room(m, "note")) msg_field_str(m, "note", "no device id");
     if (!(p.has_lat && p.has_lon) && !p.has_time) {
         if (!p.rec.has || p.rec.has == TRK_R_VALID) { m->type = "status"; return; }
     }

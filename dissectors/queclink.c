@@ -7,64 +7,22 @@
  * taken by a fixed position: the identity sits after the protocol version,
  * the tail is send time and count, and every location block is recognised by
  * its shape (speed, azimuth, altitude, longitude, latitude, GPS UTC time). */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dissect.h"
+#include "fieldset.h"
+#include "texttok.h"
+#include "strutil.h"
 
 #define TEXT_MAX   16384    /* longest text message decoded */
 #define MAX_FIELDS 512
 #define SCAN_MAX   16384    /* how far frame() looks for the '$' */
-#define FIELD_SPARE 2
+#define STR_MAX (1099)   /* longest string field */
+#define HEX_MAX 511   /* most bytes shown as hex */
 
 /* ------------------------------------------------------------------ helpers */
-
-static bool room(struct trk_msg *m, const char *key)
-{
-    return m->nfield + FIELD_SPARE < TRK_MAX_FIELDS && !msg_field_get(m, key);
-}
-
-static void f_int(struct trk_msg *m, const char *key, int64_t v)
-{
-    if (room(m, key)) msg_field_int(m, key, v);
-}
-
-static void f_num(struct trk_msg *m, const char *key, double v)
-{
-    if (room(m, key)) msg_field_num(m, key, v);
-}
-
-static void f_str(struct trk_msg *m, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void f_str(struct trk_msg *m, const char *key, const char *fmt, ...)
-{
-    char buf[1100];
-    va_list ap;
-    if (!room(m, key)) return;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    msg_field_str(m, key, "%s", buf);
-}
-
-static void f_hex(struct trk_msg *m, const char *key, const uint8_t *p, size_t n)
-{
-    static const char hx[] = "0123456789abcdef";
-    char buf[1100];
-    size_t o = 0;
-    struct trk_rd r;
-    if (!room(m, key)) return;
-    rd_init(&r, p, n);
-    while (rd_left(&r) && o + 2 < 1024) {
-        unsigned b = rd_u8(&r);
-        buf[o++] = hx[b >> 4];
-        buf[o++] = hx[b & 15];
-    }
-    if (rd_left(&r)) { memcpy(buf + o, "...", 3); o += 3; }
-    buf[o] = 0;
-    msg_field_str(m, key, "%s", buf);
-}
 
 static bool starts(const struct trk_rd *r, size_t at, const char *s)
 {
@@ -80,16 +38,7 @@ static bool date_ok(int y, int mo, int d, int h, int mi, int s)
 
 /* ------------------------------------------------------------- text fields */
 
-struct tf { const char *s; size_t n; };
-
-static bool all_digits(struct tf f)
-{
-    if (!f.n) return false;
-    for (size_t i = 0; i < f.n; i++) if (f.s[i] < '0' || f.s[i] > '9') return false;
-    return true;
-}
-
-static bool all_hex(struct tf f)
+static bool all_hex(struct tok f)
 {
     if (!f.n) return false;
     for (size_t i = 0; i < f.n; i++) {
@@ -99,32 +48,10 @@ static bool all_hex(struct tf f)
     return true;
 }
 
-static bool eq(struct tf f, const char *s) { return f.n == strlen(s) && memcmp(f.s, s, f.n) == 0; }
-
-/* decimal number (sign, digits, one dot) into *v */
-static bool num_of(struct tf f, double *v, bool need_dot)
-{
-    char b[40];
-    bool dot = false, dig = false;
-    if (!f.n || f.n >= sizeof b) return false;
-    for (size_t i = 0; i < f.n; i++) {
-        char c = f.s[i];
-        if (c >= '0' && c <= '9') dig = true;
-        else if (c == '.' && !dot) dot = true;
-        else if ((c == '-' || c == '+') && i == 0) continue;
-        else return false;
-    }
-    if (!dig || (need_dot && !dot)) return false;
-    memcpy(b, f.s, f.n);
-    b[f.n] = 0;
-    *v = strtod(b, NULL);
-    return true;
-}
-
 /* YYYYMMDDHHMMSS to seconds, or -1 */
-static int64_t time14(struct tf f)
+static int64_t time14(struct tok f)
 {
-    if (f.n != 14 || !all_digits(f)) return -1;
+    if (f.n != 14 || !tok_all_digits(f)) return -1;
     int v[6], w[6] = {4, 2, 2, 2, 2, 2};
     size_t o = 0;
     for (int i = 0; i < 6; i++) {
@@ -135,23 +62,11 @@ static int64_t time14(struct tf f)
     return trk_timegm(v[0], v[1], v[2], v[3], v[4], v[5]);
 }
 
-static void time_text(char *out, size_t sz, int64_t s)
-{
-    int64_t days = s / 86400, rem = s % 86400;
-    int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    int64_t d = doy - (153 * mp + 2) / 5 + 1, mo = mp < 10 ? mp + 3 : mp - 9;
-    if (mo <= 2) y++;
-    snprintf(out, sz, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", (long long)y, (long long)mo,
-             (long long)d, (long long)(rem / 3600), (long long)(rem / 60 % 60), (long long)(rem % 60));
-}
-
 static void f_time(struct trk_msg *m, const char *key, int64_t s)
 {
     char b[80];
-    time_text(b, sizeof b, s);
-    f_str(m, key, "%s", b);
+    fmt_time_ms((int64_t)s * 1000, b, sizeof b);
+    field_str(m, key, STR_MAX, "%s", b);
 }
 
 /* ---------------------------------------------------------- message types */
@@ -185,7 +100,7 @@ static const struct gtype gtypes[] = {
     {"CLT", "event", NULL}, {"BTC", "event", NULL}, {"SVR", "event", NULL}, {"EXP", "event", NULL},
 };
 
-static const struct gtype *gtype_of(struct tf code)
+static const struct gtype *gtype_of(struct tok code)
 {
     if (code.n != 5 || code.s[0] != 'G' || code.s[1] != 'T') return NULL;
     for (size_t i = 0; i < sizeof gtypes / sizeof gtypes[0]; i++)
@@ -195,7 +110,7 @@ static const struct gtype *gtype_of(struct tf code)
 
 /* ------------------------------------------------------------ text decode */
 
-static int64_t hexval(struct tf f)
+static int64_t hexval(struct tok f)
 {
     int64_t v = 0;
     for (size_t i = 0; i < f.n && i < 15; i++) {
@@ -206,12 +121,12 @@ static int64_t hexval(struct tf f)
 }
 
 /* location blocks: ..., accuracy, speed, azimuth, altitude, lon, lat, time, mcc, mnc, lac, cell */
-static void text_positions(struct trk_msg *m, struct tf *f, size_t nf, size_t from)
+static void text_positions(struct trk_msg *m, struct tok *f, size_t nf, size_t from)
 {
     for (size_t i = from; i + 2 < nf; i++) {
         double lon, lat;
         int64_t t = time14(f[i + 2]);
-        if (t < 0 || !num_of(f[i], &lon, true) || !num_of(f[i + 1], &lat, true)) continue;
+        if (t < 0 || !tok_dec(f[i], &lon, true) || !tok_dec(f[i + 1], &lat, true)) continue;
         if (lon < -180 || lon > 180 || lat < -90 || lat > 90) continue;
         struct trk_record *r = msg_add_record(m);
         if (!r) return;
@@ -220,21 +135,21 @@ static void text_positions(struct trk_msg *m, struct tf *f, size_t nf, size_t fr
         r->lat = lat;
         r->lon = lon;
         double v, acc = -1;
-        if (i >= 1 && num_of(f[i - 1], &v, false)) { r->alt = v; r->has |= TRK_R_ALT; }
-        if (i >= 2 && num_of(f[i - 2], &v, false)) { r->course = v; r->has |= TRK_R_COURSE; }
-        if (i >= 3 && num_of(f[i - 3], &v, false) && v >= 0) { r->speed = v; r->has |= TRK_R_SPEED; }
-        if (i >= 4 && num_of(f[i - 4], &acc, false)) f_num(m, "gps_accuracy", acc);
+        if (i >= 1 && tok_dec(f[i - 1], &v, false)) { r->alt = v; r->has |= TRK_R_ALT; }
+        if (i >= 2 && tok_dec(f[i - 2], &v, false)) { r->course = v; r->has |= TRK_R_COURSE; }
+        if (i >= 3 && tok_dec(f[i - 3], &v, false) && v >= 0) { r->speed = v; r->has |= TRK_R_SPEED; }
+        if (i >= 4 && tok_dec(f[i - 4], &acc, false)) field_num(m, "gps_accuracy", acc);
         r->valid = acc != 0;      /* accuracy 0: the last known position */
-        if (i + 6 < nf && all_digits(f[i + 3]) && all_digits(f[i + 4]) && all_hex(f[i + 5]) && all_hex(f[i + 6])) {
+        if (i + 6 < nf && tok_all_digits(f[i + 3]) && tok_all_digits(f[i + 4]) && all_hex(f[i + 5]) && all_hex(f[i + 6])) {
             char b[8];
             size_t k = f[i + 3].n < 7 ? f[i + 3].n : 7;
             memcpy(b, f[i + 3].s, k); b[k] = 0;
-            f_int(m, "mcc", atoi(b));
+            field_int(m, "mcc", atoi(b));
             k = f[i + 4].n < 7 ? f[i + 4].n : 7;
             memcpy(b, f[i + 4].s, k); b[k] = 0;
-            f_int(m, "mnc", atoi(b));
-            f_int(m, "lac", hexval(f[i + 5]));
-            f_int(m, "cell_id", hexval(f[i + 6]));
+            field_int(m, "mnc", atoi(b));
+            field_int(m, "lac", hexval(f[i + 5]));
+            field_int(m, "cell_id", hexval(f[i + 6]));
         }
         i += 2;
     }
@@ -254,15 +169,15 @@ static void decode_text(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
     bool tail = end && buf[end - 1] == '$';
     if (tail) end--;
     buf[end] = 0;
-    if (n > TEXT_MAX) f_str(m, "note", "text longer than %d bytes: the rest is not decoded", TEXT_MAX);
+    if (n > TEXT_MAX) field_str(m, "note", STR_MAX, "text longer than %d bytes: the rest is not decoded", TEXT_MAX);
 
     /* AT+GTxxx=...$ (server command) */
     if (end >= 5 && memcmp(buf, "AT+GT", 5) == 0) {
         m->type = "command";
         size_t k = 5;
         while (k < end && buf[k] != '=') k++;
-        f_str(m, "command", "GT%.*s", (int)(k - 5 < 8 ? k - 5 : 8), buf + 5);
-        f_str(m, "text", "%.*s", (int)(end < 1000 ? end : 1000), buf);
+        field_str(m, "command", STR_MAX, "GT%.*s", (int)(k - 5 < 8 ? k - 5 : 8), buf + 5);
+        field_str(m, "text", STR_MAX, "%.*s", (int)(end < 1000 ? end : 1000), buf);
         return;
     }
     size_t colon = 0;
@@ -272,28 +187,20 @@ static void decode_text(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
         msg_malformed(m, "bad header: expected +RESP:, +BUFF:, +ACK: or +SACK:");
         return;
     }
-    struct tf fl[MAX_FIELDS];
-    size_t nf = 0, s = colon + 1;
-    for (size_t i = colon + 1; i <= end && nf < MAX_FIELDS; i++) {
-        if (i == end || buf[i] == ',') {
-            fl[nf].s = buf + s;
-            fl[nf].n = i - s;
-            nf++;
-            s = i + 1;
-        }
-    }
-    struct tf pre = {buf + 1, colon - 1};
-    bool resp = eq(pre, "RESP"), bufd = eq(pre, "BUFF"), ack = eq(pre, "ACK"), sack = eq(pre, "SACK");
-    f_str(m, "header", "+%.*s", (int)pre.n, pre.s);
+    struct tok fl[MAX_FIELDS];
+    size_t nf = tok_split(buf + colon + 1, end - colon - 1, ',', fl, MAX_FIELDS);
+    struct tok pre = {buf + 1, colon - 1};
+    bool resp = tok_is(pre, "RESP"), bufd = tok_is(pre, "BUFF"), ack = tok_is(pre, "ACK"), sack = tok_is(pre, "SACK");
+    field_str(m, "header", STR_MAX, "+%.*s", (int)pre.n, pre.s);
 
     if (sack) {
         /* +SACK:<count>$ or +SACK:GTHBD,<ver>,<count>$ */
         m->type = "ack";
-        struct tf cnt = fl[nf - 1];
-        if (nf >= 1 && fl[0].n == 5 && memcmp(fl[0].s, "GT", 2) == 0) f_str(m, "ack_for", "%.*s", 5, fl[0].s);
-        if (nf >= 3 && fl[1].n) f_str(m, "protocol_version", "%.*s", (int)fl[1].n, fl[1].s);
+        struct tok cnt = fl[nf - 1];
+        if (nf >= 1 && fl[0].n == 5 && memcmp(fl[0].s, "GT", 2) == 0) field_str(m, "ack_for", STR_MAX, "%.*s", 5, fl[0].s);
+        if (nf >= 3 && fl[1].n) field_str(m, "protocol_version", STR_MAX, "%.*s", (int)fl[1].n, fl[1].s);
         if (cnt.n >= 1 && cnt.n <= 4 && all_hex(cnt)) {
-            f_str(m, "count", "%.*s", (int)cnt.n, cnt.s);
+            field_str(m, "count", STR_MAX, "%.*s", (int)cnt.n, cnt.s);
             m->is_reply.set = true;
             m->is_reply.key = (uint32_t)hexval(cnt);
             m->is_reply.count = 1;
@@ -308,10 +215,10 @@ static void decode_text(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
         msg_unsupported(m, "unsupported message header +%.*s", (int)(pre.n < 8 ? pre.n : 8), pre.s);
         return;
     }
-    if (d == TRK_DOWN) f_str(m, "note", "a device report seen in the server direction");
-    struct tf code = fl[0];
-    f_str(m, "report", "%.*s", (int)(code.n < 8 ? code.n : 8), code.s);
-    if (bufd) f_int(m, "buffered", 1);
+    if (d == TRK_DOWN) field_str(m, "note", STR_MAX, "a device report seen in the server direction");
+    struct tok code = fl[0];
+    field_str(m, "report", STR_MAX, "%.*s", (int)(code.n < 8 ? code.n : 8), code.s);
+    if (bufd) field_int(m, "buffered", 1);
     if (nf < 3) {
         m->type = "unknown";
         msg_malformed(m, "truncated: only %zu field(s) after the header", nf);
@@ -319,24 +226,24 @@ static void decode_text(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
     }
     /* identity: after the protocol version, or right after the type (GTTRI, old GTINF) */
     size_t idi = 2;
-    if ((fl[1].n == 15 && all_digits(fl[1])) || (fl[1].n == 14 && all_hex(fl[1]) && !all_digits(fl[1]))) idi = 1;
-    else f_str(m, "protocol_version", "%.*s", (int)(fl[1].n < 12 ? fl[1].n : 12), fl[1].s);
-    if (fl[idi].n >= 8 && fl[idi].n < TRK_IMEI_MAX && (all_digits(fl[idi]) || all_hex(fl[idi]))) {
+    if ((fl[1].n == 15 && tok_all_digits(fl[1])) || (fl[1].n == 14 && all_hex(fl[1]) && !tok_all_digits(fl[1]))) idi = 1;
+    else field_str(m, "protocol_version", STR_MAX, "%.*s", (int)(fl[1].n < 12 ? fl[1].n : 12), fl[1].s);
+    if (fl[idi].n >= 8 && fl[idi].n < TRK_IMEI_MAX && (tok_all_digits(fl[idi]) || all_hex(fl[idi]))) {
         char id[TRK_IMEI_MAX];
         memcpy(id, fl[idi].s, fl[idi].n);
         id[fl[idi].n] = 0;
         msg_set_imei(m, id);
-        f_str(m, "imei", "%s", id);
+        field_str(m, "imei", STR_MAX, "%s", id);
     } else {
-        f_str(m, "unique_id", "%.*s", (int)(fl[idi].n < 40 ? fl[idi].n : 40), fl[idi].s);
+        field_str(m, "unique_id", STR_MAX, "%.*s", (int)(fl[idi].n < 40 ? fl[idi].n : 40), fl[idi].s);
     }
-    if (idi + 1 < nf && fl[idi + 1].n && !all_digits(fl[idi + 1]))
-        f_str(m, "device_name", "%.*s", (int)(fl[idi + 1].n < 40 ? fl[idi + 1].n : 40), fl[idi + 1].s);
+    if (idi + 1 < nf && fl[idi + 1].n && !tok_all_digits(fl[idi + 1]))
+        field_str(m, "device_name", STR_MAX, "%.*s", (int)(fl[idi + 1].n < 40 ? fl[idi + 1].n : 40), fl[idi + 1].s);
 
     /* tail: send time and count number */
-    struct tf cnt = fl[nf - 1];
+    struct tok cnt = fl[nf - 1];
     bool has_cnt = cnt.n == 4 && all_hex(cnt);
-    if (has_cnt) f_str(m, "count", "%.*s", 4, cnt.s);
+    if (has_cnt) field_str(m, "count", STR_MAX, "%.*s", 4, cnt.s);
     if (nf >= 2) {
         int64_t t = time14(fl[nf - 2]);
         if (t >= 0) f_time(m, "send_time", t);
@@ -344,7 +251,7 @@ static void decode_text(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
 
     const struct gtype *gt = gtype_of(code);
     if (ack) {
-        if (eq(code, "GTHBD")) {
+        if (tok_is(code, "GTHBD")) {
             m->type = "heartbeat";
             if (has_cnt) {
                 m->want_reply.set = true;
@@ -354,8 +261,8 @@ static void decode_text(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
         } else {
             m->type = "command-reply";
             if (nf >= 4) {
-                struct tf ser = fl[nf - 3];
-                if (ser.n == 4 && all_hex(ser)) f_str(m, "serial", "%.*s", 4, ser.s);
+                struct tok ser = fl[nf - 3];
+                if (ser.n == 4 && all_hex(ser)) field_str(m, "serial", STR_MAX, "%.*s", 4, ser.s);
             }
         }
         text_positions(m, fl, nf, idi + 1);
@@ -368,15 +275,15 @@ static void decode_text(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
         return;
     }
     m->type = gt->type;
-    if (gt->alarm) f_str(m, "alarm", "%s", gt->alarm);
+    if (gt->alarm) field_str(m, "alarm", STR_MAX, "%s", gt->alarm);
     if (!strcmp(gt->type, "event") && m->nrec && !strcmp(gt->code, "DIS")) m->type = "event";
-    if (!strcmp(gt->code, "IGN") || !strcmp(gt->code, "VGN")) f_int(m, "ignition", 1);
-    if (!strcmp(gt->code, "IGF") || !strcmp(gt->code, "VGF")) f_int(m, "ignition", 0);
+    if (!strcmp(gt->code, "IGN") || !strcmp(gt->code, "VGN")) field_int(m, "ignition", 1);
+    if (!strcmp(gt->code, "IGF") || !strcmp(gt->code, "VGF")) field_int(m, "ignition", 0);
     if (!strcmp(gt->code, "INF") && nf > idi + 3 && fl[idi + 3].n >= 18 && all_hex(fl[idi + 3]))
-        f_str(m, "iccid", "%.*s", (int)(fl[idi + 3].n < 24 ? fl[idi + 3].n : 24), fl[idi + 3].s);
+        field_str(m, "iccid", STR_MAX, "%.*s", (int)(fl[idi + 3].n < 24 ? fl[idi + 3].n : 24), fl[idi + 3].s);
     if (!strcmp(gt->code, "DAT") || !strcmp(gt->code, "DTT")) {
         for (size_t i = idi + 2; i + 2 < nf; i++)
-            if (fl[i].n > 8) { f_str(m, "data", "%.*s", (int)(fl[i].n < 1000 ? fl[i].n : 1000), fl[i].s); break; }
+            if (fl[i].n > 8) { field_str(m, "data", STR_MAX, "%.*s", (int)(fl[i].n < 1000 ? fl[i].n : 1000), fl[i].s); break; }
     }
 }
 
@@ -469,14 +376,14 @@ static void bin_records(struct trk_msg *m, const struct trk_rd *r, size_t from, 
             uint64_t c[4];
             if (peek_u(r, p + 15, 2, &c[0]) && peek_u(r, p + 17, 2, &c[1]) && peek_u(r, p + 19, 2, &c[2]) &&
                 peek_u(r, p + 21, 2, &c[3])) {
-                f_int(m, "mcc", (int64_t)c[0]);
-                f_int(m, "mnc", (int64_t)c[1]);
-                f_int(m, "lac", (int64_t)c[2]);
-                f_int(m, "cell_id", (int64_t)c[3]);
+                field_int(m, "mcc", (int64_t)c[0]);
+                field_int(m, "mnc", (int64_t)c[1]);
+                field_int(m, "lac", (int64_t)c[2]);
+                field_int(m, "cell_id", (int64_t)c[3]);
             }
             p += 14;
         } else {
-            f_str(m, "compressed", "first record decoded, later records are deltas");
+            field_str(m, "compressed", STR_MAX, "first record decoded, later records are deltas");
             p += 11;
         }
     }
@@ -492,7 +399,7 @@ static void bin_id(struct trk_msg *m, const struct trk_rd *r, size_t at)
         char b[24];
         snprintf(b, sizeof b, "%015llu", (unsigned long long)v);
         msg_set_imei(m, b);
-        f_str(m, "imei", "%s", b);
+        field_str(m, "imei", STR_MAX, "%s", b);
         return;
     }
     char t[9];
@@ -507,8 +414,8 @@ static void bin_id(struct trk_msg *m, const struct trk_rd *r, size_t at)
         t[k++] = (char)b;
     }
     t[k] = 0;
-    if (text && k) f_str(m, "device_name", "%s", t);
-    else f_hex(m, "unique_id", s, 8);
+    if (text && k) field_str(m, "device_name", STR_MAX, "%s", t);
+    else field_hex(m, "unique_id", s, 8, HEX_MAX);
 }
 
 static void decode_2b00(struct trk_rd *rd, struct trk_msg *m)
@@ -521,22 +428,22 @@ static void decode_2b00(struct trk_rd *rd, struct trk_msg *m)
     rd_bcd(rd, 8, imei, sizeof imei);
     if (rd->err) { msg_truncated(m, rd); return; }
     m->type = "position";
-    f_str(m, "header", "2B00");
+    field_str(m, "header", STR_MAX, "2B00");
     if (len != n) msg_length_mismatch(m, len, n);
-    f_str(m, "flags", "0x%02X", flags);
+    field_str(m, "flags", STR_MAX, "0x%02X", flags);
     const char *id = imei[0] == '0' ? imei + 1 : imei;
     msg_set_imei(m, id);
-    f_str(m, "imei", "%s", id);
+    field_str(m, "imei", STR_MAX, "%s", id);
     size_t off = 13;
     if (flags & 0x80) off += 2;
     int dt = rd_peek(rd, off);
-    if (dt >= 0) f_str(m, "device_type", "0x%02X", (unsigned)dt);
+    if (dt >= 0) field_str(m, "device_type", STR_MAX, "0x%02X", (unsigned)dt);
     if (n >= 4) {
         uint64_t cnt;
         int chk = rd_peek(rd, n - 2), tl = rd_peek(rd, n - 1);
-        if (peek_u(rd, n - 4, 2, &cnt)) f_int(m, "count", (int64_t)cnt);
-        if (chk >= 0) f_str(m, "check", "0x%02X", (unsigned)chk);
-        if (tl != '$') f_str(m, "tail", "0x%02X", (unsigned)(tl < 0 ? 0 : tl));
+        if (peek_u(rd, n - 4, 2, &cnt)) field_int(m, "count", (int64_t)cnt);
+        if (chk >= 0) field_str(m, "check", STR_MAX, "0x%02X", (unsigned)chk);
+        if (tl != '$') field_str(m, "tail", STR_MAX, "0x%02X", (unsigned)(tl < 0 ? 0 : tl));
     }
     /* GNSS record: tag 0x52, length, then a status byte, longitude and
      * latitude (i32, 1e-6 degree) and the fix time (u32 Unix seconds) */
@@ -562,10 +469,10 @@ static void decode_binary(struct trk_rd *rd, const struct bhdr *h, struct trk_ms
     size_t n = rd->n;
     uint64_t len = 0;
     m->type = h->type;
-    f_str(m, "header", "%s", h->name);
+    field_str(m, "header", STR_MAX, "%s", h->name);
     int type = rd_peek(rd, 4);
     if (type < 0 || !peek_u(rd, h->len_off, h->len_w, &len)) { rd_skip(rd, n + 1); msg_truncated(m, rd); return; }
-    f_str(m, "message_type", "0x%02X", (unsigned)type);
+    field_str(m, "message_type", STR_MAX, "0x%02X", (unsigned)type);
     if (len != n) msg_length_mismatch(m, (size_t)len, n);
     rd_skip(rd, rd_left(rd));
     bool loc = !strcmp(h->name, "+RSP") || !strcmp(h->name, "+EVT") || !strcmp(h->name, "+BSP") || !strcmp(h->name, "+BVT");
@@ -573,29 +480,29 @@ static void decode_binary(struct trk_rd *rd, const struct bhdr *h, struct trk_ms
     if (loc) {
         int dt = rd_peek(rd, body);
         uint64_t pv, fw, pw;
-        if (dt >= 0) f_str(m, "device_type", "0x%02X", (unsigned)dt);
-        if (peek_u(rd, body + 1, 2, &pv)) f_str(m, "protocol_version", "%04llX", (unsigned long long)pv);
-        if (peek_u(rd, body + 3, 2, &fw)) f_str(m, "firmware_version", "%04llX", (unsigned long long)fw);
+        if (dt >= 0) field_str(m, "device_type", STR_MAX, "0x%02X", (unsigned)dt);
+        if (peek_u(rd, body + 1, 2, &pv)) field_str(m, "protocol_version", STR_MAX, "%04llX", (unsigned long long)pv);
+        if (peek_u(rd, body + 3, 2, &fw)) field_str(m, "firmware_version", STR_MAX, "%04llX", (unsigned long long)fw);
         bin_id(m, rd, body + 5);
         int bat = rd_peek(rd, body + 13);
-        if (bat >= 0) f_int(m, "battery_level", bat);
-        if (peek_u(rd, body + 14, 2, &pw)) f_num(m, "power", pw / 1000.0);
+        if (bat >= 0) field_int(m, "battery_level", bat);
+        if (peek_u(rd, body + 14, 2, &pw)) field_num(m, "power", pw / 1000.0);
     } else if (!strcmp(h->name, "+ACK") || !strcmp(h->name, "+HBD")) {
         int dt = rd_peek(rd, body);
-        if (dt >= 0) f_str(m, "device_type", "0x%02X", (unsigned)dt);
+        if (dt >= 0) field_str(m, "device_type", STR_MAX, "0x%02X", (unsigned)dt);
         bin_id(m, rd, body + 5);
     } else if (!strcmp(h->name, "+INF") || !strcmp(h->name, "+BNF")) {
         bin_id(m, rd, body);
         int dt = rd_peek(rd, body + 8);
-        if (dt >= 0) f_str(m, "device_type", "0x%02X", (unsigned)dt);
+        if (dt >= 0) field_str(m, "device_type", STR_MAX, "0x%02X", (unsigned)dt);
     }
     /* tail: send time (7), count (2), check (2), 0D 0A */
     uint64_t tail = 0, cnt = 0, chk = 0;
     if (n >= 24 && peek_u(rd, n - 2, 2, &tail) && tail == 0x0D0A) {
         int64_t t = btime(rd, n - 13);
         if (t >= 0) f_time(m, "send_time", t);
-        if (peek_u(rd, n - 6, 2, &cnt)) f_int(m, "count", (int64_t)cnt);
-        if (peek_u(rd, n - 4, 2, &chk)) f_str(m, "check", "0x%04llX", (unsigned long long)chk);
+        if (peek_u(rd, n - 6, 2, &cnt)) field_int(m, "count", (int64_t)cnt);
+        if (peek_u(rd, n - 4, 2, &chk)) field_str(m, "check", STR_MAX, "0x%04llX", (unsigned long long)chk);
         if (!strcmp(h->name, "+HBD")) {
             m->want_reply.set = true;
             m->want_reply.key = (uint32_t)cnt;
@@ -681,7 +588,7 @@ static void ql_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, s
     const struct bhdr *h = bhdr_at(rd);
     if (h) { decode_binary(rd, h, m); return; }
     size_t k = rd_left(rd);
-    f_hex(m, "data", rd_span(rd, k), k);
+    field_hex(m, "data", rd_span(rd, k), k, HEX_MAX);
     msg_malformed(m, "bad header: not a Queclink text or binary message");
 }
 

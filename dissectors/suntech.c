@@ -7,67 +7,29 @@
  * Field orders differ per model and firmware, so the fix is found by its
  * shape: a YYYYMMDD date, an HH:MM:SS time, then the first latitude and
  * longitude pair (signed decimal degrees), speed (km/h) and course after it. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dissect.h"
+#include "fieldset.h"
+#include "texttok.h"
 
 #define TEXT_MAX   8192     /* longest text message decoded */
 #define MAX_FIELDS 256
 #define SCAN_MAX   8192     /* how far frame() looks for the CR */
 #define DATA_MAX   2048     /* longest serial (UEX) or crash (CRR) data block */
-#define FIELD_SPARE 2
+#define STR_MAX (1099)   /* longest string field */
+#define HEX_MAX 511   /* most bytes shown as hex */
 
 /* ------------------------------------------------------------------ helpers */
-
-static bool room(struct trk_msg *m, const char *key)
-{
-    return m->nfield + FIELD_SPARE < TRK_MAX_FIELDS && !msg_field_get(m, key);
-}
-
-static void f_int(struct trk_msg *m, const char *key, int64_t v)
-{
-    if (room(m, key)) msg_field_int(m, key, v);
-}
-
-static void f_str(struct trk_msg *m, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void f_str(struct trk_msg *m, const char *key, const char *fmt, ...)
-{
-    char buf[1100];
-    va_list ap;
-    if (!room(m, key)) return;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    msg_field_str(m, key, "%s", buf);
-}
-
-static void f_hex(struct trk_msg *m, const char *key, const uint8_t *p, size_t n)
-{
-    static const char hx[] = "0123456789abcdef";
-    char buf[1100];
-    size_t o = 0;
-    struct trk_rd r;
-    if (!room(m, key)) return;
-    rd_init(&r, p, n);
-    while (rd_left(&r) && o + 2 < 1024) {
-        unsigned b = rd_u8(&r);
-        buf[o++] = hx[b >> 4];
-        buf[o++] = hx[b & 15];
-    }
-    if (rd_left(&r)) { memcpy(buf + o, "...", 3); o += 3; }
-    buf[o] = 0;
-    msg_field_str(m, key, "%s", buf);
-}
 
 /* text of bytes: printable kept, CR/LF as \r \n, others as \xNN */
 static void f_text(struct trk_msg *m, const char *key, const char *s, size_t n)
 {
     char buf[1100];
     size_t o = 0;
-    if (!room(m, key)) return;
+    if (!field_room(m, key)) return;
     for (size_t i = 0; i < n && o + 5 < 1024; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c < 0x7f) buf[o++] = (char)c;
@@ -86,36 +48,6 @@ static bool date_ok(int y, int mo, int d, int h, int mi, int s)
 
 /* ------------------------------------------------------------- text fields */
 
-struct tf { const char *s; size_t n; };
-
-static bool all_digits(struct tf f)
-{
-    if (!f.n) return false;
-    for (size_t i = 0; i < f.n; i++) if (f.s[i] < '0' || f.s[i] > '9') return false;
-    return true;
-}
-
-static bool eq(struct tf f, const char *s) { return f.n == strlen(s) && memcmp(f.s, s, f.n) == 0; }
-
-static bool num_of(struct tf f, double *v, bool need_dot)
-{
-    char b[40];
-    bool dot = false, dig = false;
-    if (!f.n || f.n >= sizeof b) return false;
-    for (size_t i = 0; i < f.n; i++) {
-        char c = f.s[i];
-        if (c >= '0' && c <= '9') dig = true;
-        else if (c == '.' && !dot) dot = true;
-        else if ((c == '-' || c == '+') && i == 0) continue;
-        else return false;
-    }
-    if (!dig || (need_dot && !dot)) return false;
-    memcpy(b, f.s, f.n);
-    b[f.n] = 0;
-    *v = strtod(b, NULL);
-    return true;
-}
-
 static int dig(const char *s, size_t k)
 {
     int v = 0;
@@ -124,9 +56,9 @@ static int dig(const char *s, size_t k)
 }
 
 /* YYYYMMDD and HH:MM:SS to seconds, or -1 */
-static int64_t date_time(struct tf d, struct tf t)
+static int64_t date_time(struct tok d, struct tok t)
 {
-    if (d.n != 8 || !all_digits(d) || t.n != 8 || t.s[2] != ':' || t.s[5] != ':') return -1;
+    if (d.n != 8 || !tok_all_digits(d) || t.n != 8 || t.s[2] != ':' || t.s[5] != ':') return -1;
     for (int i = 0; i < 8; i++) if (i != 2 && i != 5 && (t.s[i] < '0' || t.s[i] > '9')) return -1;
     int y = dig(d.s, 4), mo = dig(d.s + 4, 2), dd = dig(d.s + 6, 2);
     int h = dig(t.s, 2), mi = dig(t.s + 3, 2), s = dig(t.s + 6, 2);
@@ -152,14 +84,14 @@ static const struct stype *stype_of(const char *code)
 }
 
 /* the fix: date, time, then the first latitude;longitude pair after them */
-static void text_position(struct trk_msg *m, struct tf *f, size_t nf, bool st910, bool motion)
+static void text_position(struct trk_msg *m, struct tok *f, size_t nf, bool st910, bool motion)
 {
     for (size_t d = 1; d + 1 < nf; d++) {
         int64_t t = date_time(f[d], f[d + 1]);
         if (t < 0) continue;
         for (size_t i = d + 2; i + 1 < nf; i++) {
             double lat, lon, v;
-            if (!num_of(f[i], &lat, true) || !num_of(f[i + 1], &lon, true)) continue;
+            if (!tok_dec(f[i], &lat, true) || !tok_dec(f[i + 1], &lon, true)) continue;
             if (lat < -90 || lat > 90 || lon < -180 || lon > 180) continue;
             struct trk_record *r = msg_add_record(m);
             if (!r) return;
@@ -168,16 +100,16 @@ static void text_position(struct trk_msg *m, struct tf *f, size_t nf, bool st910
             r->lat = lat;
             r->lon = lon;
             if (!motion) return;    /* BLE/BSA/HTE: no speed and course after the fix */
-            if (i + 2 < nf && num_of(f[i + 2], &v, false) && v >= 0) { r->speed = v; r->has |= TRK_R_SPEED; }
-            if (i + 3 < nf && num_of(f[i + 3], &v, false) && v >= 0 && v <= 360) { r->course = v; r->has |= TRK_R_COURSE; }
+            if (i + 2 < nf && tok_dec(f[i + 2], &v, false) && v >= 0) { r->speed = v; r->has |= TRK_R_SPEED; }
+            if (i + 3 < nf && tok_dec(f[i + 3], &v, false) && v >= 0 && v <= 360) { r->course = v; r->has |= TRK_R_COURSE; }
             if (st910) {
-                if (i + 4 < nf && (eq(f[i + 4], "0") || eq(f[i + 4], "1"))) {
-                    r->valid = eq(f[i + 4], "1");
+                if (i + 4 < nf && (tok_is(f[i + 4], "0") || tok_is(f[i + 4], "1"))) {
+                    r->valid = tok_is(f[i + 4], "1");
                     r->has |= TRK_R_VALID;
                 }
-            } else if (i + 5 < nf && all_digits(f[i + 4]) && (eq(f[i + 5], "0") || eq(f[i + 5], "1"))) {
+            } else if (i + 5 < nf && tok_all_digits(f[i + 4]) && (tok_is(f[i + 5], "0") || tok_is(f[i + 5], "1"))) {
                 r->sats = f[i + 4].n <= 3 ? dig(f[i + 4].s, f[i + 4].n) : 0;
-                r->valid = eq(f[i + 5], "1");
+                r->valid = tok_is(f[i + 5], "1");
                 r->has |= TRK_R_SATS | TRK_R_VALID;
             }
             return;
@@ -251,10 +183,10 @@ static void decode_text(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
         msg_unsupported(m, "unsupported message header \"%s\"", head);
         return;
     }
-    if (model[0]) f_str(m, "model", "%s", model);
+    if (model[0]) field_str(m, "model", STR_MAX, "%s", model);
 
     /* fields; the UEX / CRR data block is taken whole */
-    struct tf fl[MAX_FIELDS];
+    struct tok fl[MAX_FIELDS];
     size_t nf = 0, s = 0, ds = 0, dn = 0;
     bool has_data = false;
     if (!strcmp(code, "UEX")) {
@@ -273,17 +205,17 @@ static void decode_text(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
     }
     size_t idi = 1;
     if (st910) {
-        if (nf > 1) f_str(m, "report", "%.*s", (int)(fl[1].n < 20 ? fl[1].n : 20), fl[1].s);
+        if (nf > 1) field_str(m, "report", STR_MAX, "%.*s", (int)(fl[1].n < 20 ? fl[1].n : 20), fl[1].s);
         idi = 2;
-        if (nf > 1 && eq(fl[1], "Emergency")) { m->type = "alarm"; f_str(m, "alarm", "sos"); }
-        else if (nf > 1 && eq(fl[1], "Alert")) m->type = "alarm";
-        else if (nf > 1 && eq(fl[1], "Alive")) m->type = "heartbeat";
+        if (nf > 1 && tok_is(fl[1], "Emergency")) { m->type = "alarm"; field_str(m, "alarm", STR_MAX, "sos"); }
+        else if (nf > 1 && tok_is(fl[1], "Alert")) m->type = "alarm";
+        else if (nf > 1 && tok_is(fl[1], "Alive")) m->type = "heartbeat";
         else m->type = "position";
     } else {
         const struct stype *t = stype_of(code);
-        f_str(m, "report", "%s", code);
+        field_str(m, "report", STR_MAX, "%s", code);
         if (!t) {
-            if (nf > 1 && fl[1].n >= 5 && fl[1].n <= 12 && all_digits(fl[1])) {
+            if (nf > 1 && fl[1].n >= 5 && fl[1].n <= 12 && tok_all_digits(fl[1])) {
                 char id[16];
                 memcpy(id, fl[1].s, fl[1].n);
                 id[fl[1].n] = 0;
@@ -293,8 +225,8 @@ static void decode_text(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
             return;
         }
         m->type = t->type;
-        if (!strcmp(code, "EMG")) f_str(m, "alarm", "sos");
-        if (!strcmp(code, "CMD") && nf > 1 && eq(fl[1], "Res")) {
+        if (!strcmp(code, "EMG")) field_str(m, "alarm", STR_MAX, "sos");
+        if (!strcmp(code, "CMD") && nf > 1 && tok_is(fl[1], "Res")) {
             m->type = "command-reply";
             idi = 2;
         }
@@ -305,14 +237,14 @@ static void decode_text(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
         m->is_reply.count = 1;
         m->is_reply.accept = true;
     }
-    if (idi < nf && fl[idi].n >= 4 && fl[idi].n <= 12 && all_digits(fl[idi])) {
+    if (idi < nf && fl[idi].n >= 4 && fl[idi].n <= 12 && tok_all_digits(fl[idi])) {
         char id[16];
         memcpy(id, fl[idi].s, fl[idi].n);
         id[fl[idi].n] = 0;
         msg_set_imei(m, id);
-        f_str(m, "device_id", "%s", id);
+        field_str(m, "device_id", STR_MAX, "%s", id);
     } else if (idi < nf && !(d == TRK_DOWN && !strcmp(code, "CMD"))) {
-        f_str(m, "device_id", "%.*s", (int)(fl[idi].n < 20 ? fl[idi].n : 20), fl[idi].s);
+        field_str(m, "device_id", STR_MAX, "%.*s", (int)(fl[idi].n < 20 ? fl[idi].n : 20), fl[idi].s);
     }
     if (!strcmp(code, "RES") || !strcmp(m->type, "command-reply") || (!strcmp(code, "CMD"))) {
         size_t from = idi + 1;
@@ -324,13 +256,13 @@ static void decode_text(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
         return;
     }
     if (has_data) {
-        f_int(m, "data_length", (int64_t)dn);
+        field_int(m, "data_length", (int64_t)dn);
         f_text(m, "serial", buf + ds, dn);
     }
     if (!strcmp(code, "CRR")) {
         /* CRR;<id>;<a>;<b>;<length>;<binary crash data>;<check> */
-        if (nf > 4 && all_digits(fl[4]) && fl[4].n <= 6) f_int(m, "data_length", dig(fl[4].s, fl[4].n));
-        f_str(m, "alarm", "accident");
+        if (nf > 4 && tok_all_digits(fl[4]) && fl[4].n <= 6) field_int(m, "data_length", dig(fl[4].s, fl[4].n));
+        field_str(m, "alarm", STR_MAX, "accident");
         return;
     }
     text_position(m, fl, nf, st910, strcmp(code, "BLE") && strcmp(code, "BSA") && strcmp(code, "HTE"));
@@ -361,9 +293,9 @@ static void decode_zip(struct trk_rd *rd, struct trk_msg *m)
     if (rd->err) { msg_truncated(m, rd); return; }
     m->type = hdr == 0x10 ? "position" : hdr == 0x11 ? "alarm" : hdr == 0x12 ? "event" :
               hdr == 0x13 ? "alarm" : hdr == 0x14 ? "heartbeat" : hdr == 0x16 ? "event" : "unknown";
-    f_str(m, "zip_header", "0x%02X", hdr);
+    field_str(m, "zip_header", STR_MAX, "0x%02X", hdr);
     msg_set_imei(m, id);
-    f_str(m, "device_id", "%s", id);
+    field_str(m, "device_id", STR_MAX, "%s", id);
     if (len + 4 != n) msg_length_mismatch(m, len, n >= 4 ? n - 4 : 0);
     int etx = rd_peek(rd, n - 1);
     if (etx != 0x03) msg_malformed(m, "missing 0x03 ETX at offset %zu", n - 1);
@@ -375,8 +307,8 @@ static void decode_zip(struct trk_rd *rd, struct trk_msg *m)
     struct trk_rd c = rd_sub(rd, n >= 9 ? n - 9 : 0);
     rd_skip(rd, rd_left(rd));
     if (!strcmp(m->type, "heartbeat")) return;
-    f_int(m, "model", rd_u8(&c));
-    f_int(m, "firmware", rd_be16(&c));
+    field_int(m, "model", rd_u8(&c));
+    field_int(m, "firmware", rd_be16(&c));
     uint8_t t[6];
     rd_bytes(&c, t, 6);
     uint8_t cell[3];
@@ -405,10 +337,10 @@ static void decode_zip(struct trk_rd *rd, struct trk_msg *m)
     r->sats = (int)(sf & 0x1F);
     r->valid = (sf & 0x80) != 0;
     r->has |= TRK_R_SPEED | TRK_R_COURSE | TRK_R_SATS | TRK_R_VALID;
-    f_hex(m, "cell", cell, 3);
-    f_int(m, "odometer", dist);
+    field_hex(m, "cell", cell, 3, HEX_MAX);
+    field_int(m, "odometer", dist);
     size_t k = rd_left(&c);
-    if (k) f_hex(m, "rest", rd_span(&c, k), k);
+    if (k) field_hex(m, "rest", rd_span(&c, k), k, HEX_MAX);
 }
 
 /* binary universal: type, length u16, ID (5 BCD), field mask (3), then the
@@ -423,10 +355,10 @@ static void decode_universal(struct trk_rd *rd, struct trk_msg *m)
     uint32_t mask = rd_be24(rd);
     if (rd->err) { msg_truncated(m, rd); return; }
     m->type = type == 0x81 ? "position" : type == 0x82 ? "alarm" : "event";
-    f_str(m, "binary_type", "0x%02X", type);
+    field_str(m, "binary_type", STR_MAX, "0x%02X", type);
     msg_set_imei(m, id);
-    f_str(m, "device_id", "%s", id);
-    f_str(m, "mask", "0x%06X", (unsigned)mask);
+    field_str(m, "device_id", STR_MAX, "%s", id);
+    field_str(m, "mask", STR_MAX, "0x%06X", (unsigned)mask);
     if (len + 3 != n) msg_length_mismatch(m, len, n >= 3 ? n - 3 : 0);
     struct trk_rd c = rd_sub(rd, n >= 11 ? n - 11 : 0);
     rd_skip(rd, rd_left(rd));
@@ -434,20 +366,20 @@ static void decode_universal(struct trk_rd *rd, struct trk_msg *m)
     if (!r) return;
     uint8_t t[3], tm[3];
     bool have_date = false, have_time = false;
-    if (mask & (1u << 0)) f_int(m, "model", rd_u8(&c));
+    if (mask & (1u << 0)) field_int(m, "model", rd_u8(&c));
     if (mask & (1u << 1)) {
         uint8_t v[3];
         rd_bytes(&c, v, 3);
-        f_str(m, "firmware", "%u.%u.%u", v[0], v[1], v[2]);
+        field_str(m, "firmware", STR_MAX, "%u.%u.%u", v[0], v[1], v[2]);
     }
-    if (mask & (1u << 2)) f_int(m, "message_type", rd_u8(&c));
+    if (mask & (1u << 2)) field_int(m, "message_type", rd_u8(&c));
     if (mask & (1u << 3)) have_date = rd_bytes(&c, t, 3);
     if (mask & (1u << 4)) have_time = rd_bytes(&c, tm, 3);
-    if (mask & (1u << 5)) f_str(m, "cell_id", "%08X", rd_be32(&c));
-    if (mask & (1u << 6)) f_int(m, "mcc", rd_be16(&c));
-    if (mask & (1u << 7)) f_int(m, "mnc", rd_be16(&c));
-    if (mask & (1u << 8)) f_str(m, "lac", "%04X", rd_be16(&c));
-    if (mask & (1u << 9)) f_int(m, "rx_level", rd_u8(&c));
+    if (mask & (1u << 5)) field_str(m, "cell_id", STR_MAX, "%08X", rd_be32(&c));
+    if (mask & (1u << 6)) field_int(m, "mcc", rd_be16(&c));
+    if (mask & (1u << 7)) field_int(m, "mnc", rd_be16(&c));
+    if (mask & (1u << 8)) field_str(m, "lac", STR_MAX, "%04X", rd_be16(&c));
+    if (mask & (1u << 9)) field_int(m, "rx_level", rd_u8(&c));
     bool have_lat = false, have_lon = false;
     if (mask & (1u << 10)) {
         uint32_t v = rd_be32(&c);
@@ -465,13 +397,13 @@ static void decode_universal(struct trk_rd *rd, struct trk_msg *m)
     if (mask & (1u << 15)) { r->valid = rd_u8(&c) == 1; r->has |= TRK_R_VALID; }
     if (mask & (1u << 16)) {
         unsigned in = rd_u8(&c);
-        f_int(m, "inputs", in);
-        f_int(m, "ignition", in & 1);
+        field_int(m, "inputs", in);
+        field_int(m, "ignition", in & 1);
     }
-    if (mask & (1u << 17)) f_int(m, "outputs", rd_u8(&c));
-    if (mask & (1u << 18)) f_int(m, "mode", rd_u8(&c));
-    if (mask & (1u << 19)) f_int(m, "report_type", rd_u8(&c));
-    if (mask & (1u << 20)) f_int(m, "message_number", rd_be16(&c));
+    if (mask & (1u << 17)) field_int(m, "outputs", rd_u8(&c));
+    if (mask & (1u << 18)) field_int(m, "mode", rd_u8(&c));
+    if (mask & (1u << 19)) field_int(m, "report_type", rd_u8(&c));
+    if (mask & (1u << 20)) field_int(m, "message_number", rd_be16(&c));
     if (c.err) { msg_truncated(m, &c); return; }
     if (have_date && have_time && date_ok(2000 + t[0], t[1], t[2], tm[0], tm[1], tm[2])) {
         r->time_ms = trk_timegm(2000 + t[0], t[1], t[2], tm[0], tm[1], tm[2]) * 1000;
@@ -480,7 +412,7 @@ static void decode_universal(struct trk_rd *rd, struct trk_msg *m)
     if (have_lat && have_lon && r->lat >= -90 && r->lat <= 90 && r->lon >= -180 && r->lon <= 180)
         r->has |= TRK_R_POS;
     size_t k = rd_left(&c);
-    if (k) f_hex(m, "rest", rd_span(&c, k), k);
+    if (k) field_hex(m, "rest", rd_span(&c, k), k, HEX_MAX);
 }
 
 /* ------------------------------------------------------------ framing */
@@ -560,7 +492,7 @@ static void st_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, s
         if (rd->err) { msg_truncated(m, rd); return; }
         m->type = "ack";
         msg_set_imei(m, id);
-        f_str(m, "device_id", "%s", id);
+        field_str(m, "device_id", STR_MAX, "%s", id);
         m->is_reply.set = true;
         m->is_reply.count = 1;
         m->is_reply.accept = true;
@@ -571,7 +503,7 @@ static void st_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, s
     if (b0 == 0x81 || b0 == 0x82) { decode_universal(rd, m); return; }
     if (text_start_byte(b0)) { decode_text(rd, d, st, m); return; }
     size_t k = rd_left(rd);
-    f_hex(m, "data", rd_span(rd, k), k);
+    field_hex(m, "data", rd_span(rd, k), k, HEX_MAX);
     msg_malformed(m, "bad first byte 0x%02X: not a Suntech message", (unsigned)b0);
 }
 

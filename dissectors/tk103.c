@@ -5,17 +5,18 @@
  * locations BR00/BR01/BO01/BP02/BQ81, LBS and WiFi reports BZ00/DW5x,
  * battery ZC20, VIN BV00, BMS BS5x, command results ZC03, and the server's
  * answers.  There is no checksum; free text inside `$...$` may hold `)`. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dissect.h"
+#include "fieldset.h"
+#include "texttok.h"
 
 #define TXT_MAX    4096     /* longest message parsed */
 #define FRAME_MAX  8192     /* frame() gives up looking for ')' after this */
 #define MAXF       128
-#define FIELD_SPARE 2
+#define STR_MAX (TXT_MAX - 1)   /* longest string field */
 
 /* reply keys: the number of the login/handshake command being answered */
 #define KEY_BP05 5
@@ -23,81 +24,14 @@
 
 /* ------------------------------------------------------------------ helpers */
 
-static bool room(struct trk_msg *m, const char *key)
-{
-    return m->nfield + FIELD_SPARE < TRK_MAX_FIELDS && !msg_field_get(m, key);
-}
-
-static void f_str(struct trk_msg *m, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void f_str(struct trk_msg *m, const char *key, const char *fmt, ...)
-{
-    char buf[TXT_MAX];
-    va_list ap;
-    if (!room(m, key)) return;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    msg_field_str(m, key, "%s", buf);
-}
-
-static void f_int(struct trk_msg *m, const char *key, int64_t v)
-{
-    if (room(m, key)) msg_field_int(m, key, v);
-}
-
-static void f_num(struct trk_msg *m, const char *key, double v)
-{
-    if (room(m, key)) msg_field_num(m, key, v);
-}
-
 static bool is_digit(int c) { return c >= '0' && c <= '9'; }
 static bool is_upper(int c) { return c >= 'A' && c <= 'Z'; }
 static bool is_alnum(int c) { return is_digit(c) || is_upper(c) || (c >= 'a' && c <= 'z'); }
-
-/* a decimal integer clamped to +-1e9 (0 when there is none) */
-static int num_i(const char *s)
-{
-    long v = strtol(s, NULL, 10);
-    return v > 1000000000L ? 1000000000 : v < -1000000000L ? -1000000000 : (int)v;
-}
 
 static bool digits_n(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) if (!is_digit(s[i])) return false;
     return true;
-}
-
-static bool all_digits(const char *s, size_t lo, size_t hi)
-{
-    size_t n = strlen(s);
-    return n >= lo && n <= hi && digits_n(s, n);
-}
-
-static size_t text_copy(struct trk_rd *rd, char *buf, size_t sz)
-{
-    size_t o = 0;
-    while (rd_left(rd) && o + 1 < sz) {
-        unsigned b = rd_u8(rd);
-        buf[o++] = b ? (char)b : '.';
-    }
-    rd_skip(rd, rd_left(rd));
-    buf[o] = 0;
-    return o;
-}
-
-static int split(char *s, char sep, char **f, int maxf)
-{
-    int n = 0;
-    f[n++] = s;
-    for (char *q = s; *q && n < maxf; q++)
-        if (*q == sep) { *q = 0; f[n++] = q + 1; }
-    return n;
-}
-
-static const char *trim(const char *s)
-{
-    while (*s == ' ') s++;
-    return s;
 }
 
 static int two(const char *s) { return (s[0] - '0') * 10 + (s[1] - '0'); }
@@ -115,7 +49,7 @@ static bool coord(const char *s, size_t n, double *out)
     if (n == 0 || n >= sizeof tmp) return false;
     memcpy(tmp, s, n);
     tmp[n] = 0;
-    const char *t = trim(tmp);
+    const char *t = str_skip_blanks(tmp);
     char *e;
     double v = strtod(t, &e);
     if (e == t || *e || !(v >= 0 && v < 1e6)) return false;
@@ -131,7 +65,7 @@ static bool num_of(const char *s, size_t n, double *out)
     if (n == 0 || n >= sizeof tmp) return false;
     memcpy(tmp, s, n);
     tmp[n] = 0;
-    const char *t = trim(tmp);
+    const char *t = str_skip_blanks(tmp);
     char *e;
     *out = strtod(t, &e);
     return e != t && *e == 0 && *out > -1e7 && *out < 1e7;
@@ -200,18 +134,18 @@ static bool compact_loc(struct trk_msg *m, const char *s)
             size_t k = 0;
             for (const char *c = rest; c < L && k + 1 < sizeof io; c++) if (*c != ',') io[k++] = *c;
             io[k] = 0;
-            if (k) f_str(m, "io", "%s", io);
+            if (k) field_str(m, "io", STR_MAX, "%s", io);
             char mil[16];
             size_t j = 0;
             const char *c = L + 1;
             while (j < 8 && c[j] && ((c[j] >= '0' && c[j] <= '9') || (c[j] >= 'A' && c[j] <= 'F') ||
                                      (c[j] >= 'a' && c[j] <= 'f'))) { mil[j] = c[j]; j++; }
             mil[j] = 0;
-            if (j) f_int(m, "odometer", (int64_t)strtoul(mil, NULL, 16));
-            if (c[j]) f_str(m, "tail", "%s", c + j);
+            if (j) field_int(m, "odometer", (int64_t)strtoul(mil, NULL, 16));
+            if (c[j]) field_str(m, "tail", STR_MAX, "%s", c + j);
         } else {
             while (*rest == ',') rest++;
-            if (*rest) f_str(m, "io", "%s", rest);
+            if (*rest) field_str(m, "io", STR_MAX, "%s", rest);
         }
     }
     return true;
@@ -222,7 +156,7 @@ static bool compact_loc(struct trk_msg *m, const char *s)
 /* DDMMYY,A|V,lat N|S,lon E|W,speed,hhmmss,course[,alt,sats...] at f[0] */
 static bool comma_loc(struct trk_msg *m, char **f, int nf)
 {
-    if (nf < 7 || !all_digits(f[0], 6, 6) || strlen(f[1]) != 1) return false;
+    if (nf < 7 || !str_all_digits(f[0], 6, 6) || strlen(f[1]) != 1) return false;
     size_t ln = strlen(f[2]), on = strlen(f[3]);
     if (ln < 2 || on < 2) return false;
     char hs = f[2][ln - 1], he = f[3][on - 1];
@@ -237,25 +171,12 @@ static bool comma_loc(struct trk_msg *m, char **f, int nf)
     r->valid = f[1][0] == 'A';
     double v;
     if (num_of(f[4], strlen(f[4]), &v)) { r->has |= TRK_R_SPEED; r->speed = v; }
-    if (all_digits(f[5], 6, 6))
+    if (str_all_digits(f[5], 6, 6))
         add_time(m, r, two(f[0] + 4), two(f[0] + 2), two(f[0]), two(f[5]), two(f[5] + 2), two(f[5] + 4));
     if (num_of(f[6], strlen(f[6]), &v)) { r->has |= TRK_R_COURSE; r->course = v; }
     if (nf > 7 && num_of(f[7], strlen(f[7]), &v)) { r->has |= TRK_R_ALT; r->alt = v; }
-    if (nf > 8 && all_digits(f[8], 1, 2)) { r->has |= TRK_R_SATS; r->sats = num_i(f[8]); }
+    if (nf > 8 && str_all_digits(f[8], 1, 2)) { r->has |= TRK_R_SATS; r->sats = str_int_clamped(f[8]); }
     return true;
-}
-
-static void join_field(struct trk_msg *m, const char *key, char **f, int from, int nf)
-{
-    char buf[TXT_MAX];
-    size_t o = 0;
-    buf[0] = 0;
-    for (int i = from; i < nf; i++) {
-        int w = snprintf(buf + o, sizeof buf - o, "%s%s", i > from ? "," : "", f[i]);
-        if (w < 0 || (size_t)w >= sizeof buf - o) break;
-        o += (size_t)w;
-    }
-    if (o) f_str(m, key, "%s", buf);
 }
 
 /* ------------------------------------------------------------------ decode */
@@ -287,8 +208,8 @@ static void set_alarm(struct trk_msg *m, char code)
 {
     static const char *const names[] = {"power-cut", "accident", "sos", "anti-theft", "low-speed",
                                         "overspeed", "geofence", "movement"};
-    if (code >= '0' && code <= '7') f_str(m, "alarm", "%s", names[code - '0']);
-    else f_str(m, "alarm", "%c", code);
+    if (code >= '0' && code <= '7') field_str(m, "alarm", STR_MAX, "%s", names[code - '0']);
+    else field_str(m, "alarm", STR_MAX, "%c", code);
 }
 
 /* the data of an up message with command cmd; comma = comma form (f = fields after the command) */
@@ -301,28 +222,28 @@ static void up_msg(struct trk_msg *m, const char *cmd, const char *data, char **
         want(m, KEY_BP05);
         if (comma) comma_loc(m, f, nf);
         else {
-            if (all_digits(data, 15, 15) || (strlen(data) >= 15 && digits_n(data, 15))) {
+            if (str_all_digits(data, 15, 15) || (strlen(data) >= 15 && digits_n(data, 15))) {
                 char imei[16];
                 memcpy(imei, data, 15);
                 imei[15] = 0;
-                f_str(m, "imei", "%s", imei);
+                field_str(m, "imei", STR_MAX, "%s", imei);
                 compact_loc(m, data + 15);
             }
             const char *lbs = strchr(data, '{');
-            if (lbs) f_str(m, "cells", "%s", lbs);
+            if (lbs) field_str(m, "cells", STR_MAX, "%s", lbs);
         }
         return;
     }
     if (!strcmp(cmd, "BP00")) {
         m->type = "heartbeat";
         want(m, KEY_BP00);
-        if (*data) f_str(m, "data", "%s", data);
+        if (*data) field_str(m, "data", STR_MAX, "%s", data);
         return;
     }
     if (loc_cmd) {
         m->type = "position";
         bool ok = comma ? comma_loc(m, f, nf) : compact_loc(m, data);
-        if (!ok && *data) f_str(m, "data", "%s", data);
+        if (!ok && *data) field_str(m, "data", STR_MAX, "%s", data);
         return;
     }
     if (!strncmp(cmd, "BO", 2)) {             /* alarm: one digit of alarm type, then a location */
@@ -334,34 +255,34 @@ static void up_msg(struct trk_msg *m, const char *cmd, const char *data, char **
     if (!strcmp(cmd, "BQ81")) {               /* ,ALARM,<n>,<value>,<location>,<io> */
         m->type = "alarm";
         if (nf > 2 && !strcmp(f[0], "ALARM")) {
-            int code = num_i(f[1]);
-            f_str(m, "alarm", "%s", code == 1 ? "overspeed" : code == 2 ? "low-power" :
+            int code = str_int_clamped(f[1]);
+            field_str(m, "alarm", STR_MAX, "%s", code == 1 ? "overspeed" : code == 2 ? "low-power" :
                                     code == 3 ? "temperature" : code == 4 ? "hard-acceleration" :
                                     code == 5 ? "hard-braking" : "other");
-            f_str(m, "alarm_value", "%s", f[2]);
+            field_str(m, "alarm_value", STR_MAX, "%s", f[2]);
         }
         compact_loc(m, data);
         return;
     }
     if (!strncmp(cmd, "BQ", 2) || !strncmp(cmd, "BS", 2)) {
         m->type = "info";
-        f_str(m, "data", "%s", data);
+        field_str(m, "data", STR_MAX, "%s", data);
         return;
     }
     if (!strcmp(cmd, "BV00")) {
         m->type = "info";
-        f_str(m, "vin", "%s", data);
+        field_str(m, "vin", STR_MAX, "%s", data);
         return;
     }
     if (!strcmp(cmd, "BZ00")) {
         m->type = "lbs";
-        f_str(m, "cells", "%s", *data == ',' ? data + 1 : data);
+        field_str(m, "cells", STR_MAX, "%s", *data == ',' ? data + 1 : data);
         return;
     }
     if (!strncmp(cmd, "DW5", 3)) {            /* mcc,mnc,lac,cid,[wifi count,aps...],DDMMYY,hhmmss */
         m->type = "lbs";
-        join_field(m, "cells", f, 0, nf >= 2 ? nf - 2 : nf);
-        if (nf >= 2 && all_digits(f[nf - 2], 6, 6) && all_digits(f[nf - 1], 6, 6)) {
+        join_field(m, "cells", f, 0, nf >= 2 ? nf - 2 : nf, STR_MAX);
+        if (nf >= 2 && str_all_digits(f[nf - 2], 6, 6) && str_all_digits(f[nf - 1], 6, 6)) {
             const char *d = f[nf - 2], *t = f[nf - 1];
             add_time(m, NULL, two(d + 4), two(d + 2), two(d), two(t), two(t + 2), two(t + 4));
         }
@@ -370,31 +291,31 @@ static void up_msg(struct trk_msg *m, const char *cmd, const char *data, char **
     if (!strcmp(cmd, "ZC20")) {               /* DDMMYY,hhmmss,level,voltage,... */
         m->type = "status";
         if (nf > 3) {
-            f_int(m, "battery_level", num_i(f[2]));
-            f_num(m, "battery_voltage", num_i(f[3]) / 100.0);
+            field_int(m, "battery_level", str_int_clamped(f[2]));
+            field_num(m, "battery_voltage", str_int_clamped(f[3]) / 100.0);
         }
-        if (nf > 5) { f_int(m, "power", num_i(f[4])); f_int(m, "charge", num_i(f[5])); }
+        if (nf > 5) { field_int(m, "power", str_int_clamped(f[4])); field_int(m, "charge", str_int_clamped(f[5])); }
         return;
     }
     if (!strcmp(cmd, "ZC03")) {               /* DDMMYY,hhmmss,$text$ */
         m->type = "command-reply";
         const char *t = strchr(data, '$');
-        f_str(m, "text", "%s", t ? t : data);
+        field_str(m, "text", STR_MAX, "%s", t ? t : data);
         return;
     }
     if (known_family(cmd)) {
         m->type = "info";
-        if (*data) f_str(m, "data", "%s", data);
+        if (*data) field_str(m, "data", STR_MAX, "%s", data);
         return;
     }
     m->type = "unknown";
-    if (*data) f_str(m, "data", "%s", data);
+    if (*data) field_str(m, "data", STR_MAX, "%s", data);
     msg_unsupported(m, "unsupported message type %s", cmd);
 }
 
 static void down_msg(struct trk_msg *m, const char *cmd, const char *data)
 {
-    f_str(m, "command", "%s", cmd);
+    field_str(m, "command", STR_MAX, "%s", cmd);
     if (!strcmp(cmd, "AP05") || !strcmp(cmd, "AP01") || !strcmp(cmd, "AS01")) {
         m->type = "ack";
         m->is_reply.set = true;
@@ -404,7 +325,7 @@ static void down_msg(struct trk_msg *m, const char *cmd, const char *data)
     } else {
         m->type = "command";
     }
-    if (*data) f_str(m, "data", "%s", data);
+    if (*data) field_str(m, "data", STR_MAX, "%s", data);
 }
 
 static void tk103_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, struct trk_msg *m)
@@ -458,13 +379,13 @@ static void tk103_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st
         data = s + at + 4;
     }
     msg_set_imei(m, id);
-    f_str(m, "command_code", "%s", cmd);
+    field_str(m, "command_code", STR_MAX, "%s", cmd);
     char tmp[TXT_MAX + 1];
     snprintf(tmp, sizeof tmp, "%s", data);
     char *f[MAXF];
     int nf = 0;
-    if (comma) nf = split(tmp, ',', f, MAXF);
-    else if (*tmp == ',') nf = split(tmp + 1, ',', f, MAXF);
+    if (comma) nf = split_inplace(tmp, ',', f, MAXF);
+    else if (*tmp == ',') nf = split_inplace(tmp + 1, ',', f, MAXF);
     if (d == TRK_DOWN) down_msg(m, cmd, data);
     else up_msg(m, cmd, data, f, nf, comma);
 }

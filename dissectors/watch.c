@@ -27,12 +27,13 @@
 #include "dissect.h"
 #include "msg.h"
 #include "rd.h"
+#include "fieldset.h"
+#include "texttok.h"
 
 #define W_TEXT   4096      /* content bytes parsed as text */
 #define W_HDR    64        /* longest header accepted */
-#define W_SPARE  2
+#define TOK_SHOWN 1023   /* longest token shown in a field */
 
-struct tok { const char *s; size_t n; };
 
 struct hdr {
     size_t hs;             /* offset of the content */
@@ -191,44 +192,11 @@ static int watch_probe(const uint8_t *p, size_t n, unsigned transport)
 
 /* -------------------------------------------------------------- helpers */
 
-static size_t split(struct tok in, char sep, struct tok *out, size_t max)
-{
-    size_t k = 0, start = 0;
-    for (size_t i = 0; i <= in.n; i++) {
-        if (i == in.n || in.s[i] == sep) {
-            if (k < max) { out[k].s = in.s + start; out[k].n = i - start; }
-            k++;
-            start = i + 1;
-        }
-    }
-    return k;
-}
-
 static struct tok trim(struct tok t)
 {
     while (t.n && t.s[0] == ' ') { t.s++; t.n--; }
     while (t.n && t.s[t.n - 1] == ' ') t.n--;
     return t;
-}
-
-static bool tok_num(struct tok t, double *v)
-{
-    size_t i = 0;
-    bool neg = false, digits = false;
-    double x = 0, scale = 1;
-    t = trim(t);
-    if (i < t.n && (t.s[i] == '-' || t.s[i] == '+')) neg = t.s[i++] == '-';
-    for (; i < t.n && t.s[i] >= '0' && t.s[i] <= '9'; i++) { x = x * 10 + (t.s[i] - '0'); digits = true; }
-    if (i < t.n && t.s[i] == '.') {
-        for (i++; i < t.n && t.s[i] >= '0' && t.s[i] <= '9'; i++) {
-            scale /= 10;
-            x += (t.s[i] - '0') * scale;
-            digits = true;
-        }
-    }
-    if (!digits || i != t.n || x > 1e15) return false;
-    *v = neg ? -x : x;
-    return true;
 }
 
 static bool tok_ieq(struct tok t, const char *lit)
@@ -243,30 +211,12 @@ static bool tok_prefix(struct tok t, const char *lit)
     return t.n >= l && strncasecmp(t.s, lit, l) == 0;
 }
 
-static bool room(struct trk_msg *m, const char *key)
-{
-    return m->nfield + W_SPARE < TRK_MAX_FIELDS && !msg_field_get(m, key);
-}
-
-static void f_tok(struct trk_msg *m, const char *key, struct tok t)
-{
-    char buf[1024];
-    size_t o = 0;
-    if (!room(m, key)) return;
-    for (size_t i = 0; i < t.n && o + 1 < sizeof buf; i++) {
-        unsigned char c = (unsigned char)t.s[i];
-        buf[o++] = (c < 0x20 || c >= 0x7f) ? '.' : (char)c;
-    }
-    buf[o] = 0;
-    msg_field_str(m, key, "%s", buf);
-}
-
 static void f_num(struct trk_msg *m, const char *key, struct tok t)
 {
     double v;
-    if (!room(m, key)) return;
-    if (tok_num(t, &v)) msg_field_num(m, key, v);
-    else if (trim(t).n) f_tok(m, key, trim(t));
+    if (!field_room(m, key)) return;
+    if (tok_decimal(trim(t), 1e15, &v)) msg_field_num(m, key, v);
+    else if (trim(t).n) tok_field(m, key, trim(t), TOK_SHOWN, 0);
 }
 
 static bool two(const char *s, int *v)
@@ -320,7 +270,7 @@ static void location(struct trk_msg *m, const struct tok *f, size_t nf)
     r->valid = v.n == 1 && v.s[0] == 'A';
     r->has |= TRK_R_VALID;
     double lat, lon, x;
-    if (tok_num(f[4], &lat) && tok_num(f[6], &lon)) {
+    if (tok_decimal(trim(f[4]), 1e15, &lat) && tok_decimal(trim(f[6]), 1e15, &lon)) {
         struct tok ns = trim(f[5]), ew = trim(f[7]);
         if (ns.n == 1 && ns.s[0] == 'S' && lat > 0) lat = -lat;
         if (ew.n == 1 && ew.s[0] == 'W' && lon > 0) lon = -lon;
@@ -330,10 +280,10 @@ static void location(struct trk_msg *m, const struct tok *f, size_t nf)
             r->has |= TRK_R_POS;
         }
     }
-    if (nf > 8 && tok_num(f[8], &x)) { r->speed = x; r->has |= TRK_R_SPEED; }
-    if (nf > 9 && tok_num(f[9], &x)) { r->course = x; r->has |= TRK_R_COURSE; }
-    if (nf > 10 && tok_num(f[10], &x)) { r->alt = x; r->has |= TRK_R_ALT; }
-    if (nf > 11 && tok_num(f[11], &x) && x >= 0 && x < 1000) { r->sats = (int)x; r->has |= TRK_R_SATS; }
+    if (nf > 8 && tok_decimal(trim(f[8]), 1e15, &x)) { r->speed = x; r->has |= TRK_R_SPEED; }
+    if (nf > 9 && tok_decimal(trim(f[9]), 1e15, &x)) { r->course = x; r->has |= TRK_R_COURSE; }
+    if (nf > 10 && tok_decimal(trim(f[10]), 1e15, &x)) { r->alt = x; r->has |= TRK_R_ALT; }
+    if (nf > 11 && tok_decimal(trim(f[11]), 1e15, &x) && x >= 0 && x < 1000) { r->sats = (int)x; r->has |= TRK_R_SATS; }
     if (nf > 12) f_num(m, "gsm_signal", f[12]);
     if (nf > 13) f_num(m, "battery", f[13]);
     if (nf > 14) f_num(m, "steps", f[14]);
@@ -348,18 +298,18 @@ static void location(struct trk_msg *m, const struct tok *f, size_t nf)
             else st = st << 4 | (unsigned)h;
         }
         if (ok) {
-            if (room(m, "status")) msg_field_str(m, "status", "0x%08lX", st);
+            if (field_room(m, "status")) msg_field_str(m, "status", "0x%08lX", st);
             const char *a = alarm_of(st);
-            if (a && room(m, "alarm")) msg_field_str(m, "alarm", "%s", a);
-            if (room(m, "low_battery")) msg_field_bool(m, "low_battery", (st & 1) != 0);
+            if (a && field_room(m, "alarm")) msg_field_str(m, "alarm", "%s", a);
+            if (field_room(m, "low_battery")) msg_field_bool(m, "low_battery", (st & 1) != 0);
         }
     }
     /* cells: count, timing advance, MCC, MNC, then (LAC, cell id, signal) each */
     if (nf > 17) {
         double c;
-        if (tok_num(f[17], &c) && c >= 0 && c < 64 && nf > 20) {
+        if (tok_decimal(trim(f[17]), 1e15, &c) && c >= 0 && c < 64 && nf > 20) {
             size_t cells = (size_t)c;
-            if (cells && room(m, "cells")) {
+            if (cells && field_room(m, "cells")) {
                 char buf[1024];
                 size_t o = 0;
                 buf[0] = 0;
@@ -374,7 +324,7 @@ static void location(struct trk_msg *m, const struct tok *f, size_t nf)
                 }
                 if (o) {
                     struct tok t = { buf, o };
-                    f_tok(m, "cells", t);
+                    tok_field(m, "cells", t, TOK_SHOWN, 0);
                 }
             }
         }
@@ -414,10 +364,10 @@ static bool command_reply_type(struct tok t)
 static void decode_content(struct trk_msg *m, enum trk_dir d, struct tok content, bool binary_tail)
 {
     struct tok f[MAXF];
-    size_t nf = split(content, ',', f, MAXF);
+    size_t nf = tok_split_all(content, ',', f, MAXF);
     size_t use = nf > MAXF ? MAXF : nf;
     struct tok type = trim(f[0]);
-    if (type.n && room(m, "content_type")) f_tok(m, "content_type", type);
+    if (type.n && field_room(m, "content_type")) tok_field(m, "content_type", type, TOK_SHOWN, 0);
 
     if (d == TRK_DOWN) {
         static const char *const acks[] = { "LK", "AL", "INIT", "TKQ", "TKQ2", "TK", "JXTK", NULL };
@@ -425,11 +375,11 @@ static void decode_content(struct trk_msg *m, enum trk_dir d, struct tok content
             if (tok_ieq(type, acks[i]) || (strcmp(acks[i], "AL") == 0 && tok_prefix(type, "AL") &&
                                            (type.n == 2 || type.s[2] == '_' || tok_prefix(type, "ALCUSTOMER")))) {
                 ack_down(m, acks[i]);
-                if (use > 1) f_tok(m, "result", f[1]);
+                if (use > 1) tok_field(m, "result", f[1], TOK_SHOWN, 0);
                 return;
             }
         m->type = "command";
-        if (room(m, "text") && !binary_tail) f_tok(m, "text", content);
+        if (field_room(m, "text") && !binary_tail) tok_field(m, "text", content, TOK_SHOWN, 0);
         return;
     }
 
@@ -459,7 +409,7 @@ static void decode_content(struct trk_msg *m, enum trk_dir d, struct tok content
         m->type = "voice";
         want(m, tok_ieq(type, "TK") ? "TK" : "JXTK");
         if (tok_ieq(type, "JXTK") && use > 4) {
-            f_tok(m, "file", f[2]);
+            tok_field(m, "file", f[2], TOK_SHOWN, 0);
             f_num(m, "part", f[3]);
             f_num(m, "parts", f[4]);
         }
@@ -486,7 +436,7 @@ static void decode_content(struct trk_msg *m, enum trk_dir d, struct tok content
         if (use > 2) f_num(m, "temperature", f[2]);
     } else if (command_reply_type(type)) {
         m->type = "command-reply";
-        if (!binary_tail) f_tok(m, "text", content);
+        if (!binary_tail) tok_field(m, "text", content, TOK_SHOWN, 0);
     } else {
         m->type = "unknown";
         char t[24];
@@ -523,8 +473,8 @@ static void watch_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st
         k = h.mf_len < sizeof mf - 1 ? h.mf_len : sizeof mf - 1;
         for (size_t i = 0; i < k; i++) mf[i] = (char)rd_peek(rd, h.mf_off + i);
         mf[k] = 0;
-        if (room(m, "maker")) msg_field_str(m, "maker", "%s", mf);
-        if (h.has_index && room(m, "index")) msg_field_int(m, "index", h.index);
+        if (field_room(m, "maker")) msg_field_str(m, "maker", "%s", mf);
+        if (h.has_index && field_room(m, "index")) msg_field_int(m, "index", h.index);
     }
     /* content: up to a final ']' */
     bool closed = n > h.hs && rd_peek(rd, n - 1) == ']';
@@ -552,7 +502,7 @@ static void watch_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st
         msg_length_mismatch(m, h.len, ul);
     }
     if (!closed) msg_malformed(m, "missing ] at the end of the frame");
-    if (escaped && room(m, "escaped")) msg_field_bool(m, "escaped", true);
+    if (escaped && field_room(m, "escaped")) msg_field_bool(m, "escaped", true);
     rd_skip(rd, n);
     struct tok content = { text, tl };
     /* binary payloads: stop the text at the first non-text byte */

@@ -18,6 +18,7 @@
  * may be `NA`.  Parameters are shown as one "params" field.
  *
  * Frames whose line lacks the CRLF (the corpus strips it) are decoded as they are. */
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,56 +29,20 @@
 #include "dissect.h"
 #include "msg.h"
 #include "rd.h"
+#include "fieldset.h"
+#include "texttok.h"
 
 #define W_MAX      16384     /* longest line handled */
 #define W_V2       0x1u      /* session: login was version 2.0 */
-#define W_FIELDS_SPARE 2
+#define TOK_SHOWN 2047   /* longest token shown in a field */
+#define TOK_FLAGS FIELD_TEXT_KEEP_HIGH   /* bytes >= 0x80 shown as they are */
 
 enum { K_LOGIN = 1, K_DATA = 2, K_BLACKBOX = 3, K_PING = 4, K_MSG = 5, K_PHOTO = 6 };
 
-struct tok { const char *s; size_t n; };
 
 /* ---------------------------------------------------------------- helpers */
 
-static size_t split(struct tok in, char sep, struct tok *out, size_t max)
-{
-    size_t k = 0, start = 0;
-    for (size_t i = 0; i <= in.n; i++) {
-        if (i == in.n || in.s[i] == sep) {
-            if (k < max) { out[k].s = in.s + start; out[k].n = i - start; }
-            k++;
-            start = i + 1;
-        }
-    }
-    return k;
-}
-
-static bool tok_is(struct tok t, const char *lit)
-{
-    size_t l = strlen(lit);
-    return t.n == l && memcmp(t.s, lit, l) == 0;
-}
-
 static bool tok_na(struct tok t) { return t.n == 0 || tok_is(t, "NA"); }
-
-static bool tok_num(struct tok t, double *v)
-{
-    size_t i = 0;
-    bool neg = false, digits = false;
-    double x = 0, scale = 1;
-    if (i < t.n && (t.s[i] == '-' || t.s[i] == '+')) neg = t.s[i++] == '-';
-    for (; i < t.n && t.s[i] >= '0' && t.s[i] <= '9'; i++) { x = x * 10 + (t.s[i] - '0'); digits = true; }
-    if (i < t.n && t.s[i] == '.') {
-        for (i++; i < t.n && t.s[i] >= '0' && t.s[i] <= '9'; i++) {
-            scale /= 10;
-            x += (t.s[i] - '0') * scale;
-            digits = true;
-        }
-    }
-    if (!digits || i != t.n) return false;
-    *v = neg ? -x : x;
-    return true;
-}
 
 static bool tok_uint(struct tok t, unsigned long long *v)
 {
@@ -111,31 +76,12 @@ static bool tok_crc(struct tok t, unsigned *v)
     return true;
 }
 
-static bool room(struct trk_msg *m, const char *key)
-{
-    return m->nfield + W_FIELDS_SPARE < TRK_MAX_FIELDS && !msg_field_get(m, key);
-}
-
-/* a token as a field (control bytes shown as '.') */
-static void f_tok(struct trk_msg *m, const char *key, struct tok t)
-{
-    char buf[2048];
-    size_t o = 0;
-    if (!room(m, key)) return;
-    for (size_t i = 0; i < t.n && o + 1 < sizeof buf; i++) {
-        unsigned char c = (unsigned char)t.s[i];
-        buf[o++] = (c < 0x20 || c == 0x7f) ? '.' : (char)c;
-    }
-    buf[o] = 0;
-    msg_field_str(m, key, "%s", buf);
-}
-
 static void f_num(struct trk_msg *m, const char *key, struct tok t)
 {
     double v;
-    if (tok_na(t) || !room(m, key)) return;
-    if (tok_num(t, &v)) msg_field_num(m, key, v);
-    else f_tok(m, key, t);
+    if (tok_na(t) || !field_room(m, key)) return;
+    if (tok_decimal(t, HUGE_VAL, &v)) msg_field_num(m, key, v);
+    else tok_field(m, key, t, TOK_SHOWN, TOK_FLAGS);
 }
 
 static bool two(const char *s, int *v)
@@ -149,7 +95,7 @@ static bool two(const char *s, int *v)
 static bool coord(struct tok v, struct tok h, double *out, char pos, char neg)
 {
     double x;
-    if (!tok_num(v, &x) || x < 0 || x > 18100 || h.n != 1) return false;
+    if (!tok_decimal(v, HUGE_VAL, &x) || x < 0 || x > 18100 || h.n != 1) return false;
     int deg = (int)(x / 100);
     double d = deg + (x - deg * 100.0) / 60.0;
     if (h.s[0] == neg) d = -d;
@@ -172,8 +118,8 @@ static void record(struct trk_msg *m, const struct tok *f, size_t nf, bool first
         r->time_ms = trk_timegm(2000 + yy, mo, dd, hh, mi, ss) * 1000;
         r->has |= TRK_R_TIME;
     } else if (first && !(tok_na(f[0]) && tok_na(f[1]))) {
-        f_tok(m, "date", f[0]);
-        f_tok(m, "time", f[1]);
+        tok_field(m, "date", f[0], TOK_SHOWN, TOK_FLAGS);
+        tok_field(m, "time", f[1], TOK_SHOWN, TOK_FLAGS);
     }
     double lat, lon, v;
     if (coord(f[2], f[3], &lat, 'N', 'S') && coord(f[4], f[5], &lon, 'E', 'W') &&
@@ -183,20 +129,20 @@ static void record(struct trk_msg *m, const struct tok *f, size_t nf, bool first
         r->has |= TRK_R_POS | TRK_R_VALID;
         r->valid = true;
     } else if (first && !(tok_na(f[2]) && tok_na(f[4]))) {
-        f_tok(m, "lat_raw", f[2]);
-        f_tok(m, "lon_raw", f[4]);
+        tok_field(m, "lat_raw", f[2], TOK_SHOWN, TOK_FLAGS);
+        tok_field(m, "lon_raw", f[4], TOK_SHOWN, TOK_FLAGS);
     }
-    if (tok_num(f[6], &v)) { r->speed = v; r->has |= TRK_R_SPEED; }
-    if (tok_num(f[7], &v)) { r->course = v; r->has |= TRK_R_COURSE; }
-    if (tok_num(f[8], &v)) { r->alt = v; r->has |= TRK_R_ALT; }
-    if (tok_num(f[9], &v) && v >= 0 && v < 1000) { r->sats = (int)v; r->has |= TRK_R_SATS; }
+    if (tok_decimal(f[6], HUGE_VAL, &v)) { r->speed = v; r->has |= TRK_R_SPEED; }
+    if (tok_decimal(f[7], HUGE_VAL, &v)) { r->course = v; r->has |= TRK_R_COURSE; }
+    if (tok_decimal(f[8], HUGE_VAL, &v)) { r->alt = v; r->has |= TRK_R_ALT; }
+    if (tok_decimal(f[9], HUGE_VAL, &v) && v >= 0 && v < 1000) { r->sats = (int)v; r->has |= TRK_R_SATS; }
     if (!first || nf < 16) return;
     f_num(m, "hdop", f[10]);
-    if (!tok_na(f[11])) f_tok(m, "inputs", f[11]);
-    if (!tok_na(f[12])) f_tok(m, "outputs", f[12]);
-    if (!tok_na(f[13])) f_tok(m, "adc", f[13]);
-    if (!tok_na(f[14])) f_tok(m, "ibutton", f[14]);
-    if (!tok_na(f[15])) f_tok(m, "params", f[15]);
+    if (!tok_na(f[11])) tok_field(m, "inputs", f[11], TOK_SHOWN, TOK_FLAGS);
+    if (!tok_na(f[12])) tok_field(m, "outputs", f[12], TOK_SHOWN, TOK_FLAGS);
+    if (!tok_na(f[13])) tok_field(m, "adc", f[13], TOK_SHOWN, TOK_FLAGS);
+    if (!tok_na(f[14])) tok_field(m, "ibutton", f[14], TOK_SHOWN, TOK_FLAGS);
+    if (!tok_na(f[15])) tok_field(m, "params", f[15], TOK_SHOWN, TOK_FLAGS);
 }
 
 #define MAXF 40
@@ -206,7 +152,7 @@ static bool data_body(struct trk_msg *m, struct tok body, bool short_form, bool 
 {
     struct tok f[MAXF];
     size_t need = short_form ? 10 : 16;
-    size_t nf = split(body, ';', f, MAXF);
+    size_t nf = tok_split_all(body, ';', f, MAXF);
     if (nf < need) {
         msg_malformed(m, "%s packet has %zu fields, expected %zu", name, nf, need);
         return false;
@@ -222,14 +168,14 @@ static void check_crc(struct trk_msg *m, struct tok body, size_t upto, struct to
     if (!tok_crc(t, &field)) return;
     unsigned comp = crc16_arc((const uint8_t *)body.s, upto);
     if (comp != field) msg_crc_mismatch(m, "crc", field, comp, 4);
-    else if (room(m, "crc")) msg_field_str(m, "crc", "%04X", field);
+    else if (field_room(m, "crc")) msg_field_str(m, "crc", "%04X", field);
 }
 
 /* body minus a trailing `;crc` when the field count says v2.0 */
 static struct tok strip_crc(struct trk_msg *m, struct tok body, size_t v2_fields, bool v2)
 {
     struct tok f[MAXF];
-    size_t nf = split(body, ';', f, MAXF);
+    size_t nf = tok_split_all(body, ';', f, MAXF);
     unsigned dummy;
     if (nf < 2 || nf > MAXF) return body;
     if ((nf == v2_fields || (v2 && v2_fields == 0)) && tok_crc(f[nf - 1], &dummy)) {
@@ -256,7 +202,7 @@ static void ack(struct trk_msg *m, uint32_t key, struct tok code, bool accept)
     m->is_reply.key = key;
     m->is_reply.accept = accept;
     m->is_reply.count = accept ? 1 : 0;
-    if (code.n) f_tok(m, "result", code);
+    if (code.n) tok_field(m, "result", code, TOK_SHOWN, TOK_FLAGS);
 }
 
 static void set_id(struct trk_msg *m, struct tok t)
@@ -274,15 +220,15 @@ static void set_id(struct trk_msg *m, struct tok t)
 static void decode_login(struct trk_msg *m, struct trk_state *st, struct tok body)
 {
     struct tok f[8];
-    size_t nf = split(body, ';', f, 8);
+    size_t nf = tok_split_all(body, ';', f, 8);
     m->type = "login";
     set_reply(m, K_LOGIN, 1);
     if (nf >= 1 && tok_is(f[0], "2.0")) {
         st->flags |= W_V2;
-        if (room(m, "version")) msg_field_str(m, "version", "2.0");
+        if (field_room(m, "version")) msg_field_str(m, "version", "2.0");
         if (nf < 3 || nf > 4) { msg_malformed(m, "login has %zu fields, expected 4", nf); return; }
         set_id(m, f[1]);
-        if (!tok_na(f[2])) f_tok(m, "password", f[2]);
+        if (!tok_na(f[2])) tok_field(m, "password", f[2], TOK_SHOWN, TOK_FLAGS);
         if (nf >= 4) {
             unsigned v;
             if (!tok_crc(f[nf - 1], &v)) { msg_malformed(m, "login CRC field is not hex"); return; }
@@ -290,16 +236,16 @@ static void decode_login(struct trk_msg *m, struct trk_state *st, struct tok bod
         }
         return;
     }
-    if (room(m, "version")) msg_field_str(m, "version", "1.1");
+    if (field_room(m, "version")) msg_field_str(m, "version", "1.1");
     st->flags &= ~W_V2;
     if (nf >= 1) set_id(m, f[0]);
-    if (nf >= 2 && !tok_na(f[1])) f_tok(m, "password", f[1]);
+    if (nf >= 2 && !tok_na(f[1])) tok_field(m, "password", f[1], TOK_SHOWN, TOK_FLAGS);
 }
 
 static void decode_blackbox(struct trk_msg *m, struct trk_state *st, struct tok body)
 {
     struct tok recs[TRK_MAX_REC + 1];
-    size_t nr = split(body, '|', recs, TRK_MAX_REC + 1);
+    size_t nr = tok_split_all(body, '|', recs, TRK_MAX_REC + 1);
     size_t use = nr > TRK_MAX_REC + 1 ? TRK_MAX_REC + 1 : nr;
     unsigned crc;
     m->type = "position";
@@ -317,7 +263,7 @@ static void decode_blackbox(struct trk_msg *m, struct trk_state *st, struct tok 
         if (recs[i].n == 0) continue;
         if (data_body(m, recs[i], false, done == 0, "B record")) done++;
     }
-    if (room(m, "records")) msg_field_int(m, "records", (int64_t)done);
+    if (field_room(m, "records")) msg_field_int(m, "records", (int64_t)done);
     set_reply(m, K_BLACKBOX, (uint32_t)done);
 }
 
@@ -341,10 +287,10 @@ static void decode_up(struct trk_msg *m, struct trk_state *st, struct tok type, 
         m->type = "text";
         set_reply(m, K_MSG, 1);
         if (v2) body = strip_crc(m, body, 0, true);
-        f_tok(m, "text", body);
+        tok_field(m, "text", body, TOK_SHOWN, TOK_FLAGS);
     } else if (tok_is(type, "I")) {
         struct tok f[8];
-        size_t nf = split(body, ';', f, 8);
+        size_t nf = tok_split_all(body, ';', f, 8);
         m->type = "photo";
         set_reply(m, K_PHOTO, 1);
         if (nf >= 1) f_num(m, "size", f[0]);
@@ -376,10 +322,10 @@ static void decode_down(struct trk_msg *m, struct tok type, struct tok body)
     else if (tok_is(type, "AM")) ack(m, K_MSG, body, one);
     else if (tok_is(type, "AI")) ack(m, K_PHOTO, body, one || body.n == 0);
     else if (tok_is(type, "AIT") || tok_is(type, "AT")) ack(m, 0, body, one || body.n == 0);
-    else if (tok_is(type, "M")) { m->type = "command"; f_tok(m, "text", body); }
+    else if (tok_is(type, "M")) { m->type = "command"; tok_field(m, "text", body, TOK_SHOWN, TOK_FLAGS); }
     else if (tok_is(type, "US") || tok_is(type, "UC") || tok_is(type, "QI") || tok_is(type, "QT")) {
         m->type = "command";
-        f_tok(m, "command", type);
+        tok_field(m, "command", type, TOK_SHOWN, TOK_FLAGS);
     } else {
         m->type = "unknown";
         char t[16];
