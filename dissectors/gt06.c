@@ -372,6 +372,19 @@ static void loc_tail(struct g6 *x, struct trk_rd *c)
     rest_hex(x->m, c, "extra");
 }
 
+
+/* "0xID=hexvalue" of one module appended to buf (";"-separated); returns the new length */
+static size_t module_text(char *buf, size_t cap, size_t o, unsigned id, struct trk_rd *vr, size_t len)
+{
+    int k = snprintf(buf + o, cap - o, "%s0x%04X=", o ? ";" : "", id);
+    if (k > 0 && (size_t)k < cap - o) o += (size_t)k;
+    for (size_t i = 0; i < len && o + 3 < cap; i++) {
+        k = snprintf(buf + o, cap - o, "%02x", rd_u8(vr));
+        if (k > 0) o += (size_t)k;
+    }
+    return o;
+}
+
 /* type-length-value modules (u16 id, length of `lw` bytes) gathered into one
  * "modules" field as id=hex pairs; a module running past the content leaves
  * the reader failed (truncated) */
@@ -388,12 +401,7 @@ static void modules(struct g6 *x, struct trk_rd *c, size_t lw)
         if (!v) break;
         struct trk_rd vr;
         rd_init(&vr, v, len);
-        int k = snprintf(buf + o, sizeof buf - o, "%s0x%04X=", o ? ";" : "", id);
-        if (k > 0 && (size_t)k < sizeof buf - o) o += (size_t)k;
-        for (size_t i = 0; i < len && o + 3 < sizeof buf; i++) {
-            k = snprintf(buf + o, sizeof buf - o, "%02x", rd_u8(&vr));
-            if (k > 0) o += (size_t)k;
-        }
+        o = module_text(buf, sizeof buf, o, id, &vr, len);
     }
     if (o) field_str(m, "modules", STR_MAX, "%s", buf);
     rest_hex(m, c, "extra");
@@ -1115,12 +1123,7 @@ static void up_0x70(struct g6 *x, struct trk_rd *c)
         if (id == 0x28 && len == 1) { field_num(m, "hdop", rd_u8(&vr) / 10.0); continue; }
         if (id == 0x29 && len == 4) { field_int(m, "index", rd_be32(&vr)); continue; }
         if (id == 0x2E && len == 4) { field_int(m, "odometer", rd_le32(&vr)); continue; }
-        int k = snprintf(buf + o, sizeof buf - o, "%s0x%04X=", o ? ";" : "", id);
-        if (k > 0 && (size_t)k < sizeof buf - o) o += (size_t)k;
-        for (size_t i = 0; i < len && o + 3 < sizeof buf; i++) {
-            k = snprintf(buf + o, sizeof buf - o, "%02x", rd_u8(&vr));
-            if (k > 0) o += (size_t)k;
-        }
+        o = module_text(buf, sizeof buf, o, id, &vr, len);
     }
     if (o) field_str(m, "modules", STR_MAX, "%s", buf);
     rest_hex(m, c, "extra");
