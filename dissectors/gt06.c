@@ -28,24 +28,16 @@
 
 /* ------------------------------------------------------------------ helpers */
 
-static bool peek16(const struct trk_rd *r, size_t at, unsigned *v)
-{
-    uint64_t x;
-    if (!rd_peek_be(r, at, 2, &x)) return false;
-    *v = (unsigned)x;
-    return true;
-}
-
 static bool is_start_at(const struct trk_rd *r, size_t at)
 {
     unsigned v;
-    return peek16(r, at, &v) && (v == HDR_SHORT || v == HDR_LONG);
+    return rd_peek_be16(r, at, &v) && (v == HDR_SHORT || v == HDR_LONG);
 }
 
 static bool is_stop_at(const struct trk_rd *r, size_t at)
 {
     unsigned v;
-    return peek16(r, at, &v) && v == STOP;
+    return rd_peek_be16(r, at, &v) && v == STOP;
 }
 
 /* CRC-16/X-25 of a frame [0, end) whose stop bytes sit at `end`: the CRC field
@@ -55,7 +47,7 @@ static bool crc_holds(const struct trk_rd *r, size_t hl, size_t end)
     unsigned field;
     if (end < 2 + hl + 1 + 4) return false;
     const uint8_t *s = rd_peek_span(r, 2, end - 4);
-    if (!s || !peek16(r, end - 2, &field)) return false;
+    if (!s || !rd_peek_be16(r, end - 2, &field)) return false;
     return crc16_x25(s, end - 4) == field;
 }
 
@@ -230,7 +222,7 @@ static void lbs_block(struct g6 *x, struct trk_rd *c, size_t lac_w, size_t cid_w
 static size_t lbs_size(const struct trk_rd *c, size_t lac_w, size_t cid_w)
 {
     unsigned mcc = 0;
-    (void)peek16(c, c->off, &mcc);
+    (void)rd_peek_be16(c, c->off, &mcc);
     return 2 + ((mcc & 0x8000) ? 2 : 1) + lac_w + cid_w;
 }
 
@@ -508,7 +500,7 @@ static bool lbs_fits(const struct trk_rd *c, size_t d, size_t pl, size_t pc, siz
 {
     static const uint8_t shapes[3][2] = {{2, 3}, {2, 4}, {4, 8}};
     unsigned mcc;
-    if (!peek16(c, c->off, &mcc)) return false;
+    if (!rd_peek_be16(c, c->off, &mcc)) return false;
     size_t w = (mcc & 0x8000) ? 2 : 1;
     if (d < 2 + w) return false;
     size_t r = d - 2 - w;
@@ -1251,7 +1243,7 @@ static void up_0x95(struct g6 *x, struct trk_rd *c)
     m->type = "alarm";
     size_t n = rd_left(c);
     unsigned mark = 0;
-    (void)peek16(c, 0, &mark);
+    (void)rd_peek_be16(c, 0, &mark);
     unsigned ev;
     if (mark == 0xFFFF && n >= 3 + 6 + 1 + 8 + 2 + 2 + 2 + 3) {      /* JC400 */
         rd_skip(c, 2);
@@ -1548,7 +1540,7 @@ static long gt06_frame(const uint8_t *p, size_t n, enum trk_dir d, const struct 
         return -(long)((last == 0x78 || last == 0x79) ? n - 1 : n);
     }
     unsigned hdr = 0;
-    (void)peek16(&r, 0, &hdr);
+    (void)rd_peek_be16(&r, 0, &hdr);
     size_t hl = hdr == HDR_LONG ? 2 : 1;
     uint64_t len;
     if (!rd_peek_be(&r, 2, hl, &len)) return TRK_FRAME_MORE;
@@ -1680,7 +1672,7 @@ static int gt06_probe(const uint8_t *p, size_t n, unsigned transport)
     rd_init(&r, p, n);
     if (!(transport & TRK_TCP) || !is_start_at(&r, 0)) return 0;
     unsigned hdr = 0;
-    (void)peek16(&r, 0, &hdr);
+    (void)rd_peek_be16(&r, 0, &hdr);
     size_t hl = hdr == HDR_LONG ? 2 : 1;
     uint64_t len;
     int proto = rd_peek(&r, 2 + hl);

@@ -26,24 +26,16 @@
 
 /* ------------------------------------------------------------------ helpers */
 
-static bool peek16(const struct trk_rd *r, size_t at, unsigned *v)
-{
-    uint64_t x;
-    if (!rd_peek_be(r, at, 2, &x)) return false;
-    *v = (unsigned)x;
-    return true;
-}
-
 static bool is_start_at(const struct trk_rd *r, size_t at)
 {
     unsigned v;
-    return peek16(r, at, &v) && (v == HDR_DEV || v == HDR_SRV);
+    return rd_peek_be16(r, at, &v) && (v == HDR_DEV || v == HDR_SRV);
 }
 
 static bool is_stop_at(const struct trk_rd *r, size_t at)
 {
     unsigned v;
-    return peek16(r, at, &v) && v == 0x0D0A;
+    return rd_peek_be16(r, at, &v) && v == 0x0D0A;
 }
 
 static void f_tok(struct trk_msg *m, const char *key, struct tok t)
@@ -298,7 +290,7 @@ static long mg_frame(const uint8_t *p, size_t n, enum trk_dir d, const struct tr
         return -(long)((last == '$' || last == '@') ? n - 1 : n);
     }
     unsigned len;
-    if (!peek16(&r, 2, &len)) return TRK_FRAME_MORE;
+    if (!rd_peek_be16(&r, 2, &len)) return TRK_FRAME_MORE;
     if (len > MAX_FRAME) return -2;                       /* not a Meiligao length */
     if (len >= MIN_FRAME && n >= len && is_stop_at(&r, len - 2)) return (long)len;
     /* the length disagrees with the bytes (or the frame is not all here): the
@@ -309,7 +301,7 @@ static long mg_frame(const uint8_t *p, size_t n, enum trk_dir d, const struct tr
         if (is_start_at(&r, e + 2)) return (long)(e + 2);
         unsigned field;
         const uint8_t *s = rd_peek_span(&r, 0, e - 2);
-        if (s && peek16(&r, e - 2, &field) && field == crc16_ccitt_false(s, e - 2)) return (long)(e + 2);
+        if (s && rd_peek_be16(&r, e - 2, &field) && field == crc16_ccitt_false(s, e - 2)) return (long)(e + 2);
     }
     if (len >= MIN_FRAME && n >= len) return (long)len;   /* trust the length */
     if (n >= SCAN_MAX) return -2;
@@ -394,7 +386,7 @@ static int mg_probe(const uint8_t *p, size_t n, unsigned transport)
     if (b2 < 0) return 10;
     if (b2 >= 0x20) return 0;                 /* a Meitrack flag letter, or an absurd length */
     unsigned len = 0;
-    if (!peek16(&r, 2, &len)) return 15;
+    if (!rd_peek_be16(&r, 2, &len)) return 15;
     int score = 20;
     /* the ID: BCD digits, unused nibbles F */
     bool idok = true, pad = false;
@@ -409,12 +401,12 @@ static int mg_probe(const uint8_t *p, size_t n, unsigned transport)
     }
     if (idok) score += 15;
     unsigned cmd;
-    if (peek16(&r, 11, &cmd) && known_cmd(cmd)) score += 15;
+    if (rd_peek_be16(&r, 11, &cmd) && known_cmd(cmd)) score += 15;
     if (len >= MIN_FRAME && len <= MAX_FRAME && n >= len && is_stop_at(&r, len - 2)) {
         score += 20;
         unsigned field = 0;
         const uint8_t *s = rd_peek_span(&r, 0, len - 4);
-        if (s && peek16(&r, len - 4, &field) && (field == 0xFFFF || field == crc16_ccitt_false(s, len - 4)))
+        if (s && rd_peek_be16(&r, len - 4, &field) && (field == 0xFFFF || field == crc16_ccitt_false(s, len - 4)))
             score += field == 0xFFFF ? 15 : 30;
     } else if (len >= MIN_FRAME && n >= len) {
         score -= 10;

@@ -127,6 +127,15 @@ static inline bool rd_peek_le(const struct trk_rd *r, size_t at, size_t k, uint6
     return true;
 }
 
+/* Big-endian u16 at absolute offset `at` (no cursor move); false if outside. */
+static inline bool rd_peek_be16(const struct trk_rd *r, size_t at, unsigned *out)
+{
+    uint64_t v;
+    if (!rd_peek_be(r, at, 2, &v)) return false;
+    *out = (unsigned)v;
+    return true;
+}
+
 /* Pointer to k bytes at absolute offset `at` (no cursor move); NULL if outside. */
 static inline const uint8_t *rd_peek_span(const struct trk_rd *r, size_t at, size_t k)
 {
