@@ -451,6 +451,23 @@ static void up_accel(struct jt *x, struct trk_rd *c)
     rest_hex(m, c, "extra");
 }
 
+
+/* 0x0001 / 0x8001 general response (terminal's, platform's): the serial and id of
+ * the message answered and a result; the platform's 4 (alarm confirmed) accepts too */
+static void general_response(struct trk_msg *m, struct trk_rd *c, const char *type, bool alarm_ok)
+{
+    m->type = type;
+    unsigned rs = rd_be16(c), rid = rd_be16(c), res = rd_u8(c);
+    if (c->err) return;
+    field_int(m, "reply_serial", rs);
+    field_str(m, "reply_id", STR_MAX, "0x%04X", rid);
+    field_int(m, "result", res);
+    m->is_reply.set = true;
+    m->is_reply.key = rid << 16 | rs;
+    m->is_reply.accept = res == 0 || (alarm_ok && res == 4);
+    rest_hex(m, c, "extra");
+}
+
 /* a body of UTF-16BE text after `skip` bytes (0x1300 replies) */
 static void utf16_text(struct trk_msg *m, struct trk_rd *c, const char *key)
 {
@@ -484,18 +501,7 @@ static void decode_up(struct jt *x, struct trk_rd *c)
     struct trk_msg *m = x->m;
     switch (x->id) {
     case 0x0001:
-        m->type = "command-reply";
-        {
-            unsigned rs = rd_be16(c), rid = rd_be16(c), res = rd_u8(c);
-            if (c->err) return;
-            field_int(m, "reply_serial", rs);
-            field_str(m, "reply_id", STR_MAX, "0x%04X", rid);
-            field_int(m, "result", res);
-            m->is_reply.set = true;
-            m->is_reply.key = rid << 16 | rs;
-            m->is_reply.accept = res == 0;
-        }
-        rest_hex(m, c, "extra");
+        general_response(m, c, "command-reply", false);
         break;
     case 0x0002: m->type = "heartbeat"; rest_hex(m, c, "extra"); break;
     case 0x0003: m->type = "logout"; rest_hex(m, c, "extra"); break;
@@ -568,19 +574,9 @@ static void decode_down(struct jt *x, struct trk_rd *c)
 {
     struct trk_msg *m = x->m;
     switch (x->id) {
-    case 0x8001: {
-        m->type = "ack";
-        unsigned rs = rd_be16(c), rid = rd_be16(c), res = rd_u8(c);
-        if (c->err) return;
-        field_int(m, "reply_serial", rs);
-        field_str(m, "reply_id", STR_MAX, "0x%04X", rid);
-        field_int(m, "result", res);
-        m->is_reply.set = true;
-        m->is_reply.key = rid << 16 | rs;
-        m->is_reply.accept = res == 0 || res == 4;
-        rest_hex(m, c, "extra");
+    case 0x8001:
+        general_response(m, c, "ack", true);
         return;
-    }
     case 0x8100: {
         m->type = "ack";
         unsigned rs = rd_be16(c), res = rd_u8(c);

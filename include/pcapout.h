@@ -19,5 +19,7 @@ void pcapout_conn_closed(struct conn *c);
 int pcapout_close(char *err, size_t errlen);
 bool pcapout_active(void);
 unsigned long long pcapout_written(void);
+/* packets of undecided connections not kept (a connection's queue was full) */
+unsigned long long pcapout_queue_dropped(void);
 
 #endif

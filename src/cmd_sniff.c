@@ -140,6 +140,9 @@ static void summary(struct capture *cap)
                 (unsigned long long)cs.bad_frames, (unsigned long long)fs.synth_refused);
     if (pcapout_active())
         fprintf(stderr, "trackdump: %llu packets written\n", pcapout_written());
+    if (pcapout_queue_dropped())
+        fprintf(stderr, "trackdump: %llu packets not written: a connection waited for its first "
+                "matching message with more than 8 MB queued\n", pcapout_queue_dropped());
 }
 
 int cmd_sniff(int argc, char **argv)

@@ -26,6 +26,7 @@ static struct {
 
 bool pcapout_active(void) { return W.opened; }
 unsigned long long pcapout_written(void) { return W.written; }
+unsigned long long pcapout_queue_dropped(void) { return W.queue_dropped; }
 
 int pcapout_open(struct pcap *src, const char *path, bool select_by_message, char *err, size_t errlen)
 {
