@@ -26,7 +26,7 @@ struct framer {
     bool whole_input;        /* the input holds whole messages (decode, tests): at the end,
                                 a message without its terminator is not "incomplete" */
     /* counters */
-    uint64_t n_skipped, n_resyncs, n_gaps, gap_bytes, gap_dropped;
+    uint64_t n_skipped, n_resyncs, gap_dropped;
 };
 
 void framer_init(struct framer *f);

@@ -10,7 +10,7 @@
 
 struct session_stats {
     uint64_t msgs[4];            /* by enum trk_status */
-    uint64_t gaps, gap_dropped, resyncs, skipped;
+    uint64_t gap_dropped, resyncs, skipped;   /* gaps themselves are counted by flows */
     uint64_t unknown_flows;      /* flows no dissector reads (noise, unknown protocols) */
     uint64_t mismatches;         /* connections speaking another protocol than their port's */
 };

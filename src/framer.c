@@ -181,8 +181,6 @@ bool framer_gap(struct framer *f, const struct dissector *d, enum trk_dir dir, u
     size_t n;
     const uint8_t *p = cur(f, &n);
     f->gap_dropped += n;
-    f->n_gaps++;
-    f->gap_bytes += gap;
     if (f->in) f->in_off = f->in_len;
     f->start = f->len = 0;           /* the bytes stay in place until the next append */
     f->after_gap = true;

@@ -143,7 +143,6 @@ void session_data(void *ctx, struct conn *c, enum trk_dir d, const uint8_t *p, s
     struct session *s = c->app;
     if (!s) return;
     if (gap) {
-        S.st.gaps++;
         if (framer_gap(&s->fr[d], s->d, d, c->transport, gap, &S.m)) emit(s, c, &S.m, ts);
     }
     if (n == 0) return;
