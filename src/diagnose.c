@@ -664,6 +664,7 @@ static void churn_findings(struct diagnosis *d)
         struct device *v = d->dev[i];
         double rate = v->reconnects / hours;
         if (v->reconnects < 2 || rate < 12) continue;
+        if (v->logins_rejected || v->server_closed_after_login) continue;   /* explained by server-rejects */
         if (!f) f = add(d, "reconnect-churn", SEV_WARNING);
         total += v->reconnects;
         add_device(f, v->id);
