@@ -275,9 +275,9 @@ static void clock_findings(struct diagnosis *d)
         if (!device_offset_ms(d->dev[i], &off, &spread)) continue;
         o[n].v = d->dev[i];
         o[n].off = off;
-        unsigned k = d->dev[i]->noffs < DEV_OFFS ? d->dev[i]->noffs : DEV_OFFS;
-        for (unsigned j = 0; j < k; j++)
-            if (d->dev[i]->offs[j] < off - 600000) history++;
+        int64_t med;
+        unsigned hist = 0;
+        if (device_offset_median_ms(d->dev[i], &med, &hist)) history += hist;
         n++;
     }
     int64_t ref = 0;
