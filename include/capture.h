@@ -26,6 +26,16 @@ int capture_run(struct capture *c, capture_cb cb, capture_tick_fn tick, void *ct
                 volatile sig_atomic_t *stop, char *err, size_t errlen);
 struct capture_stats { uint64_t read; uint64_t drop, ifdrop; bool have_kernel; uint64_t bad_frames; };
 void capture_get_stats(struct capture *c, struct capture_stats *s);
+
+/* Replay of a file for an interactive view (set before capture_run):
+ *   speed     > 0: packets are delivered at their capture pace times speed
+ *             (1 = as captured); 0: as fast as possible
+ *   hold      at the end of the file, keep calling tick until *stop
+ * Then tick runs at least every 50 ms of wall time, also from a file; its
+ * now_ns is the wall clock, not the capture's. */
+void capture_set_replay(struct capture *c, double speed, bool hold);
+/* also wait on fd (a terminal), so tick runs as soon as it is readable */
+void capture_set_wake_fd(struct capture *c, int fd);
 void capture_close(struct capture *c);
 
 #endif

@@ -28,6 +28,13 @@ struct pipeline {
     void (*release)(struct conn *c);
     /* after every packet: true stops the capture (e.g. -c reached) */
     bool (*should_stop)(void);
+    /* from the run loop, at least every 100 ms of a live capture (and of a
+     * replayed file): true stops the capture.  now_ns: the wall clock */
+    bool (*tick)(int64_t now_ns);
+    /* a file replayed for an interactive view (see capture_set_replay) */
+    bool replay, hold;
+    double speed;
+    int wake_fd;               /* a terminal the run loop also waits on (-1: none) */
     /* state */
     struct capture *cap;
     int dlt;

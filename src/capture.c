@@ -24,6 +24,10 @@ struct capture {
     void *ctx;
     volatile sig_atomic_t *stop;
     uint64_t read, bad_frames;
+    /* capture_set_replay */
+    bool replay, hold;
+    double speed;
+    int wake_fd;
 };
 
 static struct capture *wrap(pcap_t *p, bool live)
@@ -33,6 +37,7 @@ static struct capture *wrap(pcap_t *p, bool live)
     c->p = p;
     c->live = live;
     c->dlt = pcap_datalink(p);
+    c->wake_fd = -1;
     return c;
 }
 
@@ -146,6 +151,8 @@ static void handler(u_char *user, const struct pcap_pkthdr *h, const u_char *dat
     if (*c->stop) pcap_breakloop(c->p);
 }
 
+static int run_replay(struct capture *c, capture_tick_fn tick, void *ctx, char *err, size_t errlen);
+
 static int64_t now_ns(void)
 {
     struct timespec ts;
@@ -159,6 +166,7 @@ int capture_run(struct capture *c, capture_cb cb, capture_tick_fn tick, void *ct
     c->cb = cb;
     c->ctx = ctx;
     c->stop = stop;
+    if (!c->live && c->replay) return run_replay(c, tick, ctx, err, errlen);
     if (!c->live) {
         for (;;) {
             int n = pcap_dispatch(c->p, 1024, handler, (u_char *)c);
@@ -177,8 +185,8 @@ int capture_run(struct capture *c, capture_cb cb, capture_tick_fn tick, void *ct
     }
     int fd = pcap_get_selectable_fd(c->p);
     while (!*stop) {
-        struct pollfd pfd = {fd, POLLIN, 0};
-        int r = poll(&pfd, 1, 100);
+        struct pollfd pfd[2] = {{fd, POLLIN, 0}, {c->wake_fd, POLLIN, 0}};
+        int r = poll(pfd, c->wake_fd >= 0 ? 2 : 1, 100);
         if (r < 0 && errno != EINTR) { snprintf(err, errlen, "poll: %s", strerror(errno)); return -1; }
         int n = pcap_dispatch(c->p, -1, handler, (u_char *)c);
         if (n == PCAP_ERROR) { snprintf(err, errlen, "capture failed: %s", pcap_geterr(c->p)); return -1; }
@@ -206,4 +214,77 @@ void capture_close(struct capture *c)
     pcap_close(c->p);
     free(c->filter);
     free(c);
+}
+
+/* ---- paced replay of a file for an interactive view (capture_set_replay) ---- */
+
+void capture_set_replay(struct capture *c, double speed, bool hold)
+{
+    c->replay = true;
+    c->speed = speed;
+    c->hold = hold;
+}
+
+void capture_set_wake_fd(struct capture *c, int fd) { c->wake_fd = fd; }
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* waits up to ms (less when the wake descriptor becomes readable) */
+static void replay_wait(struct capture *c, int ms)
+{
+    if (ms <= 0) return;
+    struct pollfd pfd = {c->wake_fd, POLLIN, 0};
+    if (c->wake_fd >= 0) {
+        poll(&pfd, 1, ms);
+    } else {
+        struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+}
+
+#define REPLAY_TICK_NS (50LL * 1000000LL)
+
+static int run_replay(struct capture *c, capture_tick_fn tick, void *ctx, char *err, size_t errlen)
+{
+    int64_t wall0 = 0, ts0 = 0, last_tick = mono_ns();
+    for (;;) {
+        struct pcap_pkthdr *h;
+        const u_char *data;
+        int rc = pcap_next_ex(c->p, &h, &data);
+        if (rc == PCAP_ERROR_BREAK) break;
+        if (rc == PCAP_ERROR) {
+            snprintf(err, errlen, "capture file is damaged after %llu packets: %s",
+                     (unsigned long long)c->read, pcap_geterr(c->p));
+            return -1;
+        }
+        if (rc != 1) break;                                  /* end of the file */
+        int64_t ts = (int64_t)h->ts.tv_sec * 1000000000LL + (int64_t)h->ts.tv_usec;
+        if (c->speed > 0) {
+            if (!wall0) { wall0 = mono_ns(); ts0 = ts; }
+            int64_t due = wall0 + (int64_t)((double)(ts - ts0) / c->speed);
+            for (int64_t now = mono_ns(); now < due && !*c->stop; now = mono_ns()) {
+                int64_t ms = (due - now + 999999) / 1000000;
+                replay_wait(c, (int)(ms < 50 ? ms : 50));
+                if (tick) tick(ctx, now_ns());
+                last_tick = mono_ns();
+            }
+        }
+        if (*c->stop) return 0;
+        handler((u_char *)c, h, data);
+        if (*c->stop) return 0;
+        if (c->read % 64 == 0 && mono_ns() - last_tick >= REPLAY_TICK_NS) {
+            if (tick) tick(ctx, now_ns());
+            last_tick = mono_ns();
+        }
+    }
+    while (c->hold && !*c->stop) {                           /* frozen at the end */
+        replay_wait(c, 100);
+        if (tick) tick(ctx, now_ns());
+    }
+    return 0;
 }

@@ -61,6 +61,7 @@ void pipeline_init(struct pipeline *p)
     p->fc.max_flows = 65536;
     p->fc.idle_ns = 1800LL * 1000000000LL;
     p->fc.embryonic_ns = 60LL * 1000000000LL;
+    p->wake_fd = -1;
     portmap_defaults(&p->pm);
 }
 
@@ -190,7 +191,8 @@ static int64_t started_ns;
 
 static void on_tick(void *ctx, int64_t now)
 {
-    flows_tick(now);
+    if (capture_is_live(P->cap)) flows_tick(now);     /* a replayed file keeps its own time */
+    if (P->tick && P->tick(now)) stop_flag = 1;
     if (P->seconds && wall_ns() - started_ns >= P->seconds * 1000000000LL) stop_flag = 1;
 }
 
@@ -220,6 +222,8 @@ int pipeline_run(struct pipeline *p)
         fprintf(stderr, "trackdump: listening on %s, link type %s, snapshot length 262144 bytes\n",
                 p->iface, ll_name(p->dlt));
     started_ns = wall_ns();
+    if (p->replay && !p->iface) capture_set_replay(p->cap, p->speed, p->hold);
+    if (p->wake_fd >= 0) capture_set_wake_fd(p->cap, p->wake_fd);
     int rc = capture_run(p->cap, on_frame, on_tick, NULL, &stop_flag, err, sizeof err);
     flows_finish();
     if (rc < 0) { fprintf(stderr, "trackdump: %s\n", err); return 1; }
