@@ -36,6 +36,8 @@ void capture_get_stats(struct capture *c, struct capture_stats *s);
 void capture_set_replay(struct capture *c, double speed, bool hold);
 /* also wait on fd (a terminal), so tick runs as soon as it is readable */
 void capture_set_wake_fd(struct capture *c, int fd);
+/* a replayed file has been read to its end (and is held there) */
+bool capture_at_end(const struct capture *c);
 void capture_close(struct capture *c);
 
 #endif

@@ -25,7 +25,7 @@ struct capture {
     volatile sig_atomic_t *stop;
     uint64_t read, bad_frames;
     /* capture_set_replay */
-    bool replay, hold;
+    bool replay, hold, at_end;
     double speed;
     int wake_fd;
 };
@@ -186,7 +186,7 @@ int capture_run(struct capture *c, capture_cb cb, capture_tick_fn tick, void *ct
     int fd = pcap_get_selectable_fd(c->p);
     while (!*stop) {
         struct pollfd pfd[2] = {{fd, POLLIN, 0}, {c->wake_fd, POLLIN, 0}};
-        int r = poll(pfd, c->wake_fd >= 0 ? 2 : 1, 100);
+        int r = poll(pfd, c->wake_fd >= 0 ? 2 : 1, c->wake_fd >= 0 ? 25 : 100);
         if (r < 0 && errno != EINTR) { snprintf(err, errlen, "poll: %s", strerror(errno)); return -1; }
         int n = pcap_dispatch(c->p, -1, handler, (u_char *)c);
         if (n == PCAP_ERROR) { snprintf(err, errlen, "capture failed: %s", pcap_geterr(c->p)); return -1; }
@@ -226,6 +226,7 @@ void capture_set_replay(struct capture *c, double speed, bool hold)
 }
 
 void capture_set_wake_fd(struct capture *c, int fd) { c->wake_fd = fd; }
+bool capture_at_end(const struct capture *c) { return c->at_end; }
 
 static int64_t mono_ns(void)
 {
@@ -269,7 +270,7 @@ static int run_replay(struct capture *c, capture_tick_fn tick, void *ctx, char *
             int64_t due = wall0 + (int64_t)((double)(ts - ts0) / c->speed);
             for (int64_t now = mono_ns(); now < due && !*c->stop; now = mono_ns()) {
                 int64_t ms = (due - now + 999999) / 1000000;
-                replay_wait(c, (int)(ms < 50 ? ms : 50));
+                replay_wait(c, (int)(ms < 25 ? ms : 25));
                 if (tick) tick(ctx, now_ns());
                 last_tick = mono_ns();
             }
@@ -282,8 +283,9 @@ static int run_replay(struct capture *c, capture_tick_fn tick, void *ctx, char *
             last_tick = mono_ns();
         }
     }
+    c->at_end = true;
     while (c->hold && !*c->stop) {                           /* frozen at the end */
-        replay_wait(c, 100);
+        replay_wait(c, 25);
         if (tick) tick(ctx, now_ns());
     }
     return 0;

@@ -26,6 +26,7 @@ static void usage(FILE *f)
     fputs(
 "Usage: trackdump [-i IFACE | -r FILE] [options] [BPF expression]\n"
 "       trackdump report [-i IFACE -G SECONDS | -r FILE] [options] [BPF expression]\n"
+"       trackdump top [-i IFACE | -r FILE] [options] [BPF expression]\n"
 "       trackdump decode [-P PROTO] [options] [HEX ... | -]\n"
 "       trackdump protocols\n"
 "\n"
@@ -95,10 +96,6 @@ int cmd_sniff(int argc, char **argv)
         default:
             return pipeline_bad_option(optopt, argv[optind - 1], "irwc");
         }
-    }
-    if (optind < argc && strcmp(argv[optind], "top") == 0) {
-        fprintf(stderr, "trackdump: '%s' is not available in this version\n", argv[optind]);
-        return 2;
     }
     int rc = pipeline_args(&pl, argc, argv, optind);
     if (rc) return rc;

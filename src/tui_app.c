@@ -1,0 +1,136 @@
+/* tui_app.c: the loop of `top`, run from the pipeline's tick: reads the keys
+ * (global ones here, the rest to the screen in front), refreshes the model
+ * once a second (not while paused), and redraws at most 10 times a second. */
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tui.h"
+
+#define SNAPSHOT_NS 1000000000LL
+#define DRAW_GAP_NS 100000000LL
+#define KEYS_GAP_NS 5000000LL
+
+int64_t tui_wall_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+static void open_panel(int screen)
+{
+    if (T.screen != SCR_HELP && T.screen != SCR_FINDINGS) T.back_screen = T.screen;
+    T.screen = screen;
+    if (screen == SCR_HELP) T.help_scroll = 0;
+    if (screen == SCR_FINDINGS) { T.findings_scroll = 0; tui_findings_update(true); }
+}
+
+static void toggle_pause(void)
+{
+    T.paused = !T.paused;
+    if (T.paused) T.pause_id = msglog_last_id();
+    else { T.pause_id = 0; tui_model_snapshot(); }
+}
+
+static void key(int k)
+{
+    T.need_draw = true;
+    if (k == KEY_RESIZE) return;
+    if (T.line_kind != LINE_NONE && tui_line_key(k)) return;
+    if (k == KEY_F(10)) { T.quit = true; return; }
+    if (k == 12) { clearok(curscr, TRUE); return; }                 /* ^L */
+    if (T.screen == SCR_HELP) { tui_help_key(k); return; }
+    if (T.screen == SCR_FINDINGS) { tui_findings_key(k); return; }
+    switch (k) {
+    case 'q': T.quit = true; return;
+    case '?': case 'h': case KEY_F(1): open_panel(SCR_HELP); return;
+    case 'r': open_panel(SCR_FINDINGS); return;
+    case 'Z': case ' ': toggle_pause(); return;
+    default: break;
+    }
+    switch (T.screen) {
+    case SCR_DEVICES: tui_devices_key(k); break;
+    case SCR_MESSAGES: tui_msglist_key(k); break;
+    case SCR_DETAIL: tui_msgview_key(k); break;
+    default: break;
+    }
+}
+
+void tui_draw(void)
+{
+    erase();
+    int y = tui_header_draw();
+    switch (T.screen) {
+    case SCR_DEVICES: tui_devices_draw(y); break;
+    case SCR_MESSAGES: tui_msglist_draw(y); break;
+    case SCR_DETAIL: tui_msgview_draw(y); break;
+    case SCR_HELP: tui_help_draw(y); break;
+    case SCR_FINDINGS: tui_findings_draw(y); break;
+    default: break;
+    }
+    refresh();
+    T.need_draw = false;
+    T.last_draw = tui_wall_ns();
+}
+
+bool tui_tick(int64_t wall_ns)
+{
+    static int64_t last_keys;
+    int64_t w = tui_wall_ns();
+    if (w - last_keys < KEYS_GAP_NS) return T.quit;
+    last_keys = w;
+    int k;
+    while ((k = getch()) != ERR) {
+        key(k);
+        if (T.quit) return true;
+    }
+    T.at_end = !T.live && capture_at_end(T.pl->cap);
+    if (!T.paused) T.now_ns = T.live ? wall_ns : T.pl->last_ns;
+    if (w - T.last_snapshot >= SNAPSHOT_NS) {
+        T.last_snapshot = w;
+        if (!T.paused) {
+            tui_header_rates(w);
+            tui_model_snapshot();
+            tui_findings_update(false);
+        }
+        T.need_draw = true;
+    }
+    if (T.need_arrange) tui_model_arrange();
+    if (T.need_draw && w - T.last_draw >= DRAW_GAP_NS) tui_draw();
+    return T.quit;
+}
+
+static bool safe_name_char(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_';
+}
+
+void tui_write_pcap(struct tdev *t)
+{
+    if (!t) { tui_set_status("no device selected"); return; }
+    char id[TRK_IMEI_MAX], path[256], err[512];
+    size_t k = 0;
+    for (const char *s = t->d->id; *s && k + 1 < sizeof id; s++) id[k++] = safe_name_char(*s) ? *s : '_';
+    id[k] = 0;
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    char stamp[32];
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    snprintf(path, sizeof path, "trackdump-%s-%s.pcap", id, stamp);
+    for (int i = 2; access(path, F_OK) == 0 && i < 100; i++)
+        snprintf(path, sizeof path, "trackdump-%s-%s-%d.pcap", id, stamp, i);
+    size_t written = 0;
+    if (pktlog_write(&t->pkts, capture_pcap(T.pl->cap), path, &written, err, sizeof err) < 0) {
+        tui_set_status("cannot write the pcap: %s", err);
+        return;
+    }
+    if (t->pkts.evicted)
+        tui_set_status("wrote %zu packets of %s to %s (%llu older packets not kept: memory limit)", written,
+                       t->d->id, path, (unsigned long long)t->pkts.evicted);
+    else
+        tui_set_status("wrote %zu packets of %s to %s", written, t->d->id, path);
+}
