@@ -237,7 +237,7 @@ void tui_devices_draw(int y0)
     static const char *const keys[] = {"F1", "Help", "F3", "Search", "F4", "Filter", "F6", "SortBy", "g", "Group",
                                        "e", "Error", "w", "Pcap", "r", "Findings", "Z", "Pause", "F10", "Quit", NULL, NULL};
     tui_fkeys(keys);
-    if (T.line_kind == LINE_NONE && !(T.status[0] && tui_wall_ns() < T.status_until)) {
+    {
         char info[400];
         snprintf(info, sizeof info, " %zu of %zu shown, sort %s %s%s%s%s%s", T.nview, T.nsnap,
                  tui_cols[T.sort_col].title, sort_dir(), T.filter ? ", filter \\" : "",
