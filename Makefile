@@ -12,7 +12,7 @@ SANFLAGS ?=
 WARN    = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 CFLAGS  ?= $(OPT) -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude
-LIBS    = -lpcap -lnids -lpcre2-8 -lm
+LIBS    = -lpcap -lnids -lpcre2-8 -lncurses -lm
 FUZZ_SECONDS ?= 60
 VERSION = 0.1.0
 
