@@ -40,6 +40,7 @@ suite cli sh tests/cli/cli.sh "$B"
 suite terminal sh tests/cli/terminal.sh "$B"
 suite manpage sh tests/cli/manpage.sh "$B"
 suite install sh tests/cli/install.sh "$B"
+suite readme sh tests/cli/readme.sh "$B"
 suite live sh tests/live/live_lo.sh "$B"
 echo "$B: $pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]
