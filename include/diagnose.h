@@ -43,6 +43,7 @@ struct capture_info {
     uint64_t packets, kernel_drops, if_drops;
     bool have_drops;
     uint64_t conns, udp_flows, msgs[4], unanswered;
+    uint64_t gaps, gap_bytes;  /* holes in TCP streams: packets the capture missed */
 };
 
 struct diagnosis {

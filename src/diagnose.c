@@ -723,6 +723,25 @@ static void problem_findings(struct diagnosis *d)
     }
 }
 
+/* the capture itself missed packets: say so, so that nothing else is blamed */
+static void capture_findings(struct diagnosis *d)
+{
+    const struct capture_info *c = &d->cap;
+    uint64_t drops = c->have_drops ? c->kernel_drops + c->if_drops : 0;
+    if (!c->gaps && !drops) return;
+    struct finding *f = add(d, "capture-loss", drops ? SEV_WARNING : SEV_INFO);
+    summary(f, "The capture is incomplete: %llu packet%s dropped by the kernel or interface, %llu hole%s in TCP "
+            "streams (%llu bytes); messages cut by them are reported as fragments, not as device errors.",
+            (unsigned long long)drops, drops == 1 ? "" : "s", (unsigned long long)c->gaps, c->gaps == 1 ? "" : "s",
+            (unsigned long long)c->gap_bytes);
+    evn(f, "kernel_drops", (double)(c->have_drops ? c->kernel_drops : 0));
+    evn(f, "interface_drops", (double)(c->have_drops ? c->if_drops : 0));
+    evn(f, "stream_gaps", (double)c->gaps);
+    evn(f, "gap_bytes", (double)c->gap_bytes);
+    action(f, "For a complete capture: capture on the server itself with a filter on the tracker ports, a larger "
+           "buffer, and write to a local disk (trackdump -w FILE, or tcpdump -B 32768 -w FILE).");
+}
+
 static int by_severity(const void *a, const void *b)
 {
     const struct finding *x = a, *y = b;
@@ -754,6 +773,7 @@ void diagnose(struct diagnosis *d, const struct capture_info *cap, const struct 
     server_findings(d);
     churn_findings(d);
     problem_findings(d);
+    capture_findings(d);
     /* stable: qsort is not, so sort by (severity, original order) */
     for (size_t i = 1; i < d->n; i++)
         for (size_t j = i; j > 0 && by_severity(&d->f[j - 1], &d->f[j]) > 0; j--) {

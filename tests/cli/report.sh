@@ -121,6 +121,12 @@ eq "$(devs report-no-ack server-not-responding)" "$TELT" "no-ack: IMEIs"
 eq "$(ev report-no-ack reconnect-churn reconnects)" 6 "no-ack: reconnects"
 eq "$(devs report-no-ack reconnect-churn)" "$TELT" "no-ack: churning IMEIs"
 
+# a capture with holes: the loss is named, the cut messages are not blamed on devices
+rep lost-segment
+eq "$(ids lost-segment)" "info:capture-loss" "lost-segment: findings"
+eq "$(ev lost-segment capture-loss stream_gaps)" 2 "lost-segment: gaps"
+eq "$(ev lost-segment capture-loss gap_bytes)" "$(grep -o 'removed frame [0-9]* .*, [0-9]* bytes' "$C/lost-segment.manifest" | awk '{ s += $(NF - 1) } END { print s }')" "lost-segment: bytes lost"
+
 # per-message verdicts match the report
 expect_rc 0 "$TD" -r "$C/report-no-ack.pcap"
 eq "$(lines "$OUT" 'teltonika .* position .* ack=missing(resent)$')" 18 "no-ack: lines marked resent"
