@@ -136,6 +136,16 @@ expect_rc 0 "$TD" -r "$C/report-rejects.pcap" -j
 eq "$(printf '%s\n' "$OUT" | jq -r 'select(.ack.status == "rejected") | .imei' | sort | uniq -c | awk '{print $1 ":" $2}' | tr '\n' ' ')" \
    "3:356307042441005 3:356307042441013 " "rejects: JSON ack objects"
 
+# ticket artifact: -w --imei keeps every connection of the device, handshakes included
+expect_rc 0 "$TD" -r "$C/report-rejects.pcap" --imei '^356307042441005$' -w "$TMP/dev.pcap" -q
+if command -v tshark >/dev/null 2>&1; then
+    eq "$(tshark -r "$TMP/dev.pcap" -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0' 2>/dev/null | wc -l | tr -d ' ')" 3 "-w --imei: the 3 SYNs"
+    eq "$(tshark -r "$TMP/dev.pcap" -T fields -e tcp.stream 2>/dev/null | sort -u | wc -l | tr -d ' ')" 3 "-w --imei: 3 connections"
+fi
+expect_rc 0 "$TD" -r "$TMP/dev.pcap"
+eq "$(lines "$OUT" ' login imei=356307042441005 ok ack=rejected(')" 3 "-w --imei: the 3 rejected logins"
+eq "$(printf '%s\n' "$OUT" | awk '{ print $6 }' | sort -u | tr '\n' ' ')" "356307042441005 " "-w --imei: no other device"
+
 # --expect: expected devices never seen, grouped by the file's columns
 cat >"$TMP/expect.csv" <<EOT
 imei,model,carrier,port
