@@ -20,4 +20,7 @@ void render_text(struct sbuf *b, const struct trk_msg *m, const struct conn *c, 
 /* one message as a JSON object and a newline */
 void render_json(struct sbuf *b, const struct trk_msg *m, const struct conn *c, const struct print_opts *o);
 
+/* the server's verdict on a request: " ack=12ms" in text, ",\"ack\":{...}" in JSON */
+void render_ack(struct sbuf *b, const struct trk_ack *a, bool json);
+
 #endif
