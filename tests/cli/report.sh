@@ -112,8 +112,7 @@ eq "$(q report-rejects '[.devices[] | select(.state == "rejected") | .acks.login
 
 # the server never ACKs data: unanswered requests, resends, reconnects
 rep report-no-ack
-has "$(ids report-no-ack)" "critical:server-not-responding"
-has "$(ids report-no-ack)" "warning:reconnect-churn"
+eq "$(ids report-no-ack)" "critical:server-not-responding,warning:reconnect-churn" "no-ack: findings"
 eq "$(ev report-no-ack server-not-responding port)" 5027 "no-ack: port"
 eq "$(ev report-no-ack server-not-responding unanswered)" 27 "no-ack: unanswered"
 eq "$(ev report-no-ack server-not-responding resent_by_devices)" 18 "no-ack: resends"
