@@ -105,6 +105,8 @@ int cmd_report(int argc, char **argv)
     ci.if_drops = cs.ifdrop;
     ci.conns = fs.tcp_conns;
     ci.udp_flows = fs.udp_flows;
+    ci.gaps = fs.gaps;
+    ci.gap_bytes = fs.gap_bytes;
     memcpy(ci.msgs, ss.msgs, sizeof ci.msgs);
     ci.unanswered = ss.unanswered;
     struct diagnosis d;

@@ -6,7 +6,7 @@
  *   clock skew      >= 2 devices with valid fixes, >= 60 % of them within
  *                   2 min of the fleet's median offset, and |median| >= 2 min
  *   device clock    a device more than 10 min off the fleet's reference
- *   churn           >= 3 reconnects and >= 12 per hour of capture
+ *   churn           >= 2 reconnects and >= 12 per hour of capture
  *   not responding  >= 3 requests unanswered, more than were answered
  * No finding is raised without evidence; the evidence carries the numbers. */
 #include <stdarg.h>
@@ -173,14 +173,15 @@ static void port_findings(struct diagnosis *d)
             if (!cnt) continue;
             struct finding *f = add(d, k == 0 ? "port-closed" : "port-unanswered", got ? SEV_WARNING : SEV_CRITICAL);
             if (k == 0)
-                summary(f, "Port %u refuses connections: %llu SYN%s from %llu client%s answered by RST%s.",
-                        p->port, (unsigned long long)cnt, cnt == 1 ? " was" : "s were",
-                        (unsigned long long)p->refused_clients, p->refused_clients == 1 ? "" : "s",
+                summary(f, "Port %u refuses connections: %llu SYN%s from %llu client address%s %s answered by RST%s.",
+                        p->port, (unsigned long long)cnt, cnt == 1 ? "" : "s",
+                        (unsigned long long)p->refused_clients, p->refused_clients == 1 ? "" : "es",
+                        cnt == 1 ? "was" : "were",
                         got ? ", while other connections got through" : " and no connection was established");
             else
-                summary(f, "Port %u does not answer: %llu SYN%s from %llu client%s got no reply%s.",
+                summary(f, "Port %u does not answer: %llu SYN%s from %llu client address%s got no reply%s.",
                         p->port, (unsigned long long)cnt, cnt == 1 ? "" : "s",
-                        (unsigned long long)p->refused_clients, p->refused_clients == 1 ? "" : "s",
+                        (unsigned long long)p->refused_clients, p->refused_clients == 1 ? "" : "es",
                         got ? ", while other connections got through" : " and no connection was established");
             evn(f, "port", p->port);
             evn(f, k == 0 ? "syn_rst" : "syn_unanswered", (double)cnt);
@@ -274,9 +275,9 @@ static void clock_findings(struct diagnosis *d)
         if (!device_offset_ms(d->dev[i], &off, &spread)) continue;
         o[n].v = d->dev[i];
         o[n].off = off;
-        unsigned k = d->dev[i]->noffs < DEV_OFFS ? d->dev[i]->noffs : DEV_OFFS;
-        for (unsigned j = 0; j < k; j++)
-            if (d->dev[i]->offs[j] < off - 600000) history++;
+        int64_t med;
+        unsigned hist = 0;
+        if (device_offset_median_ms(d->dev[i], &med, &hist)) history += hist;
         n++;
     }
     int64_t ref = 0;
@@ -319,13 +320,14 @@ static void clock_findings(struct diagnosis *d)
         }
     }
     /* devices far off the reference */
-    struct finding *kind[CK__N] = {0};
+    long kind[CK__N];                /* index of each kind's finding (d->f moves as it grows) */
+    for (int k = 0; k < CK__N; k++) kind[k] = -1;
     static const char *const what[CK__N] = {
-        "report times exactly 1024 weeks in the past (GPS week-number rollover)",
-        "report times at a clock epoch default (1970, 1980 or 2000): no valid time source",
-        "report times a whole number of hours off: set to local time instead of UTC",
-        "report times in the future",
-        "report times far in the past (beyond buffered history)",
+        "times exactly 1024 weeks in the past (GPS week-number rollover)",
+        "times at a clock epoch default (1970, 1980 or 2000), so no valid time source,",
+        "times a whole number of hours off (local time instead of UTC)",
+        "times in the future",
+        "times far in the past (beyond buffered history)",
     };
     static const char *const todo[CK__N] = {
         "Update the firmware of these devices (GPS week rollover fix); until then the platform must add 1024 weeks.",
@@ -350,10 +352,13 @@ static void clock_findings(struct diagnosis *d)
             k = CK_FUTURE;
         else
             k = CK_BEHIND;
-        struct finding *f = kind[k];
-        if (!f) {
-            f = kind[k] = add(d, "device-clock", SEV_WARNING);
+        struct finding *f;
+        if (kind[k] < 0) {
+            f = add(d, "device-clock", SEV_WARNING);
+            kind[k] = (long)(f - d->f);
             action(f, "%s", todo[k]);
+        } else {
+            f = &d->f[kind[k]];
         }
         char nb[80], t[48], dur[48];
         fmt_time_ms(o[i].v->fix_time_ms, t, sizeof t);
@@ -373,10 +378,12 @@ static void clock_findings(struct diagnosis *d)
         }
     }
     for (int k = 0; k < CK__N; k++)
-        if (kind[k]) {
-            summary(kind[k], "%zu device%s %s while the rest of the fleet is %s.", kind[k]->ndevices,
-                    kind[k]->ndevices == 1 ? "" : "s", what[k], ref ? "consistent with the capture clock's skew" : "on time");
-            evn(kind[k], "devices", (double)kind[k]->ndevices);
+        if (kind[k] >= 0) {
+            struct finding *f = &d->f[kind[k]];
+            summary(f, "%zu device%s %s %s while the rest of the fleet is %s.", f->ndevices,
+                    f->ndevices == 1 ? "" : "s", f->ndevices == 1 ? "reports" : "report", what[k],
+                    ref ? "consistent with the capture clock's skew" : "on time");
+            evn(f, "devices", (double)f->ndevices);
         }
     free(o);
 }
@@ -630,7 +637,7 @@ static void server_findings(struct diagnosis *d)
             if (v->ack_missing) devs++;
         }
         if (miss < 3 || miss <= answered) continue;
-        struct finding *g = add(d, "server-not-responding", answered ? SEV_WARNING : SEV_CRITICAL);
+        struct finding *g = add(d, "server-not-responding", miss >= 2 * answered ? SEV_CRITICAL : SEV_WARNING);
         summary(g, "The server on port %u does not acknowledge: %llu request%s from %zu device%s got no answer, %llu were answered.",
                 ps[k]->port, (unsigned long long)miss, miss == 1 ? "" : "s", devs, devs == 1 ? "" : "s",
                 (unsigned long long)answered);
@@ -654,15 +661,16 @@ static void server_findings(struct diagnosis *d)
 
 static void churn_findings(struct diagnosis *d)
 {
-    double hours = (double)(d->cap.last_ns - d->cap.first_ns) / 3.6e12;
-    if (hours < 1.0 / 60) hours = 1.0 / 60;
+    double minutes = (double)(d->cap.last_ns - d->cap.first_ns) / 6e10;
+    double hours = minutes < 1 ? 1.0 / 60 : minutes / 60;   /* a rate over at least a minute */
     struct finding *f = NULL;
     char nb[80];
     uint64_t total = 0;
     for (size_t i = 0; i < d->ndev; i++) {
         struct device *v = d->dev[i];
         double rate = v->reconnects / hours;
-        if (v->reconnects < 3 || rate < 12) continue;
+        if (v->reconnects < 2 || rate < 12) continue;
+        if (v->logins_rejected || v->server_closed_after_login) continue;   /* explained by server-rejects */
         if (!f) f = add(d, "reconnect-churn", SEV_WARNING);
         total += v->reconnects;
         add_device(f, v->id);
@@ -671,11 +679,13 @@ static void churn_findings(struct diagnosis *d)
                 v->closed_by_server, v->closed_by_device, v->closed[CLOSE_RST]);
     }
     if (!f) return;
-    summary(f, "%zu device%s reconnect%s far more often than normal: %llu reconnects in %.1f min of capture.",
-            f->ndevices, f->ndevices == 1 ? "" : "s", f->ndevices == 1 ? "s" : "", (unsigned long long)total, hours * 60);
+    char dur[48];
+    fmt_duration_ms((int64_t)(minutes * 60000), dur, sizeof dur);
+    summary(f, "%zu device%s reconnect%s far more often than normal: %llu reconnects in %s of capture.",
+            f->ndevices, f->ndevices == 1 ? "" : "s", f->ndevices == 1 ? "s" : "", (unsigned long long)total, dur);
     evn(f, "devices", (double)f->ndevices);
     evn(f, "reconnects", (double)total);
-    evn(f, "capture_minutes", hours * 60);
+    evn(f, "capture_minutes", minutes);
     action(f, "Find out who closes the connections (above): the server after rejecting or not answering, or the "
            "device after an ACK timeout or a weak signal. Fix the cause; churn also costs the devices' data plans.");
 }
@@ -719,6 +729,25 @@ static void problem_findings(struct diagnosis *d)
     }
 }
 
+/* the capture itself missed packets: say so, so that nothing else is blamed */
+static void capture_findings(struct diagnosis *d)
+{
+    const struct capture_info *c = &d->cap;
+    uint64_t drops = c->have_drops ? c->kernel_drops + c->if_drops : 0;
+    if (!c->gaps && !drops) return;
+    struct finding *f = add(d, "capture-loss", drops ? SEV_WARNING : SEV_INFO);
+    summary(f, "The capture is incomplete: %llu packet%s dropped by the kernel or interface, %llu hole%s in TCP "
+            "streams (%llu bytes); messages cut by them are reported as fragments, not as device errors.",
+            (unsigned long long)drops, drops == 1 ? "" : "s", (unsigned long long)c->gaps, c->gaps == 1 ? "" : "s",
+            (unsigned long long)c->gap_bytes);
+    evn(f, "kernel_drops", (double)(c->have_drops ? c->kernel_drops : 0));
+    evn(f, "interface_drops", (double)(c->have_drops ? c->if_drops : 0));
+    evn(f, "stream_gaps", (double)c->gaps);
+    evn(f, "gap_bytes", (double)c->gap_bytes);
+    action(f, "For a complete capture: capture on the server itself with a filter on the tracker ports, a larger "
+           "buffer, and write to a local disk (trackdump -w FILE, or tcpdump -B 32768 -w FILE).");
+}
+
 static int by_severity(const void *a, const void *b)
 {
     const struct finding *x = a, *y = b;
@@ -750,6 +779,7 @@ void diagnose(struct diagnosis *d, const struct capture_info *cap, const struct 
     server_findings(d);
     churn_findings(d);
     problem_findings(d);
+    capture_findings(d);
     /* stable: qsort is not, so sort by (severity, original order) */
     for (size_t i = 1; i < d->n; i++)
         for (size_t j = i; j > 0 && by_severity(&d->f[j - 1], &d->f[j]) > 0; j--) {
