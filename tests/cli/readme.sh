@@ -2,8 +2,7 @@
 # readme.sh: every example in README.md that shows a command with its output
 # (a fenced block starting "$ ./trackdump ...") is run against the bundled
 # captures; each output line shown must be a line of the real output, in
-# order ("..." stands for lines left out).  A block whose output reads
-# "[output to come: ...]" is listed as pending, not run.
+# order ("..." stands for lines left out).
 set -u
 B=$1
 TMP=$(mktemp -d)
@@ -19,14 +18,11 @@ awk -v dir="$TMP" '
     inb && /^\$ / { n++; sub(/^\$ /, ""); print > (dir "/ex." n ".cmd"); printf "" > (dir "/ex." n ".want"); next }
     inb { print > (dir "/ex." n ".want") }
 ' README.md
-n=0 pending=0
+n=0
 for cmd in "$TMP"/ex.*.cmd; do
     [ -e "$cmd" ] || break
     want=${cmd%.cmd}.want
     c=$(cat "$cmd")
-    if grep -q '^\[output to come' "$want"; then
-        pending=$((pending + 1)); echo "readme: pending: $c"; continue
-    fi
     n=$((n + 1))
     # ./trackdump is the build under test
     PATH="$TMP/bin:$PATH" sh -c "$(printf '%s' "$c" | sed 's|\./trackdump|trackdump|g')" >"$TMP/got" 2>&1
@@ -39,5 +35,5 @@ for cmd in "$TMP"/ex.*.cmd; do
     fi
 done
 [ "$n" -ge 5 ] && ok || bad "only $n README examples found"
-echo "readme: $n examples run, $pending pending"
+echo "readme: $n examples run"
 done_tests readme
