@@ -5,7 +5,8 @@
 # subsections whose title names CMD must be the same sets.  Commands come from
 # the usage lines of `trackdump --help` and the man page's SYNOPSIS; one
 # without a --help yet is skipped and checked once it has one.  Also: every
-# finding id of `report --help` and every protocol of `protocols` is described.
+# finding id (of `report --help` and of the diagnosis) and every protocol of
+# `protocols` is described.
 set -u
 B=$1
 T="$B/trackdump"
@@ -82,14 +83,16 @@ done
 
 # ---- every finding id of the report, every protocol and its ports ----
 "$T" report --help >"$TMP/rh" 2>&1
-ids=$(sed -n '1,/^Input:/p' "$TMP/rh" | grep -o '[a-z][a-z]*\(-[a-z][a-z]*\)\{1,\}' | sort -u)
+# the ids named by report --help and those the diagnosis can raise (src/diagnose.c)
+ids=$( { sed -n '1,/^Input:/p' "$TMP/rh" | grep -o '[a-z][a-z]*\(-[a-z][a-z]*\)\{1,\}'
+         grep 'add(d, ' src/diagnose.c | grep -o '"[a-z][a-z]*\(-[a-z][a-z]*\)\{1,\}"' | tr -d '"'; } | sort -u)
 nid=0
 for id in $ids; do
     nid=$((nid + 1))
     awk '/^\.SH REPORT/{r=1; next} /^\.SH/{r=0} r' "$MAN" | grep -q "^\.B $(echo "$id" | sed 's/-/\\\\-/g')\$" &&
         ok || bad "finding id $id is not described in REPORT"
 done
-[ "$nid" -ge 12 ] && ok || bad "only $nid finding ids found in report --help"
+[ "$nid" -ge 13 ] && ok || bad "only $nid finding ids found"
 protos=$(awk '/^\.SH PROTOCOLS/{p=1; next} /^\.SH/{p=0} p' "$MAN" | sed 's/\\-/-/g')
 "$T" protocols | awk 'NR > 1 { print $1, $2 }' | while read -r p ports; do
     want="^$p  *$(echo "$ports" | sed 's/,/, /g')  "
