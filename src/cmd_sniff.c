@@ -128,7 +128,8 @@ int cmd_sniff(int argc, char **argv)
     struct stat sst;
     if (pl.iface || (fstat(fileno(stdout), &sst) == 0 && (S_ISFIFO(sst.st_mode) || S_ISSOCK(sst.st_mode))))
         setvbuf(stdout, NULL, _IOLBF, 0);
-    color_setup(stdout, no_color || oc.json);
+    /* --grep matches the rendered line, which must not carry colour */
+    color_setup(stdout, no_color || oc.json || oc.grep_re);
 
     output_setup(&oc);
     pl.out = (struct session_out){NULL, output_message, output_unanswered};
