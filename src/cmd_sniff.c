@@ -129,7 +129,7 @@ int cmd_sniff(int argc, char **argv)
     if (pl.iface || (fstat(fileno(stdout), &sst) == 0 && (S_ISFIFO(sst.st_mode) || S_ISSOCK(sst.st_mode))))
         setvbuf(stdout, NULL, _IOLBF, 0);
     /* --grep matches the rendered line, which must not carry colour */
-    color_setup(stdout, no_color || oc.json || oc.grep_re);
+    color_setup(stdout, no_color || oc.json);
 
     output_setup(&oc);
     pl.out = (struct session_out){NULL, output_message, output_unanswered};

@@ -39,7 +39,9 @@ if command -v script >/dev/null 2>&1; then
     # decode is coloured the same way
     has "$(on_tty "$T" decode "$AVL")" "${RED}malformed: crc mismatch: field 0xC7CE, computed 0xC7CF${RESET}\$"
     # --grep matches the line as it reads, whatever the colour
-    eq "$(on_tty "$T" -r captures/report-bad-firmware.pcap --grep ' malformed: crc' | grep -c ' malformed: crc')" 3 "--grep on a terminal"
+    gt=$(on_tty "$T" -r captures/report-bad-firmware.pcap --grep ' malformed: crc')
+    eq "$(printf '%s\n' "$gt" | strip | grep -c ' malformed: crc')" 3 "--grep on a terminal"
+    eq "$(printf '%s\n' "$gt" | grep -c "${RED}malformed: crc")" 3 "--grep on a terminal keeps the colour"
     # never: NO_COLOR (any non-empty value), TERM=dumb, --no-color, JSON
     hasnt "$(NO_COLOR=1 on_tty "$T" -r captures/lost-segment.pcap -e)" "$ESC"
     hasnt "$(NO_COLOR=yes on_tty "$T" decode "$AVL")" "$ESC"
