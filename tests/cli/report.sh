@@ -112,14 +112,19 @@ eq "$(q report-rejects '[.devices[] | select(.state == "rejected") | .acks.login
 
 # the server never ACKs data: unanswered requests, resends, reconnects
 rep report-no-ack
-has "$(ids report-no-ack)" "critical:server-not-responding"
-has "$(ids report-no-ack)" "warning:reconnect-churn"
+eq "$(ids report-no-ack)" "critical:server-not-responding,warning:reconnect-churn" "no-ack: findings"
 eq "$(ev report-no-ack server-not-responding port)" 5027 "no-ack: port"
 eq "$(ev report-no-ack server-not-responding unanswered)" 27 "no-ack: unanswered"
 eq "$(ev report-no-ack server-not-responding resent_by_devices)" 18 "no-ack: resends"
 eq "$(devs report-no-ack server-not-responding)" "$TELT" "no-ack: IMEIs"
 eq "$(ev report-no-ack reconnect-churn reconnects)" 6 "no-ack: reconnects"
 eq "$(devs report-no-ack reconnect-churn)" "$TELT" "no-ack: churning IMEIs"
+
+# a capture with holes: the loss is named, the cut messages are not blamed on devices
+rep lost-segment
+eq "$(ids lost-segment)" "info:capture-loss" "lost-segment: findings"
+eq "$(ev lost-segment capture-loss stream_gaps)" 2 "lost-segment: gaps"
+eq "$(ev lost-segment capture-loss gap_bytes)" "$(grep -o 'removed frame [0-9]* .*, [0-9]* bytes' "$C/lost-segment.manifest" | awk '{ s += $(NF - 1) } END { print s }')" "lost-segment: bytes lost"
 
 # per-message verdicts match the report
 expect_rc 0 "$TD" -r "$C/report-no-ack.pcap"
@@ -129,6 +134,16 @@ eq "$(lines "$OUT" 'teltonika .* login .* ack=[0-9.]*ms$')" 9 "no-ack: logins an
 expect_rc 0 "$TD" -r "$C/report-rejects.pcap" -j
 eq "$(printf '%s\n' "$OUT" | jq -r 'select(.ack.status == "rejected") | .imei' | sort | uniq -c | awk '{print $1 ":" $2}' | tr '\n' ' ')" \
    "3:356307042441005 3:356307042441013 " "rejects: JSON ack objects"
+
+# ticket artifact: -w --imei keeps every connection of the device, handshakes included
+expect_rc 0 "$TD" -r "$C/report-rejects.pcap" --imei '^356307042441005$' -w "$TMP/dev.pcap" -q
+if command -v tshark >/dev/null 2>&1; then
+    eq "$(tshark -r "$TMP/dev.pcap" -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0' 2>/dev/null | wc -l | tr -d ' ')" 3 "-w --imei: the 3 SYNs"
+    eq "$(tshark -r "$TMP/dev.pcap" -T fields -e tcp.stream 2>/dev/null | sort -u | wc -l | tr -d ' ')" 3 "-w --imei: 3 connections"
+fi
+expect_rc 0 "$TD" -r "$TMP/dev.pcap"
+eq "$(lines "$OUT" ' login imei=356307042441005 ok ack=rejected(')" 3 "-w --imei: the 3 rejected logins"
+eq "$(printf '%s\n' "$OUT" | awk '{ print $6 }' | sort -u | tr '\n' ' ')" "356307042441005 " "-w --imei: no other device"
 
 # --expect: expected devices never seen, grouped by the file's columns
 cat >"$TMP/expect.csv" <<EOT
