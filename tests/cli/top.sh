@@ -154,6 +154,29 @@ keys Escape Escape
 keys F10
 see '^EXIT=0' "F10 quits with status 0"
 
+# ---- report-bad-firmware.pcap: a CRC mismatch, its checksum bytes highlighted ----
+CAP=$ROOT/captures/report-bad-firmware.pcap
+if [ -f "$CAP" ]; then
+    "$TD" -r "$CAP" -e -j 2>/dev/null | jq -r 'select(.problem | startswith("crc mismatch")) | "\(.imei)\t\(.problem)\t\(.hex)"' \
+        | head -1 >"$TMP/crc"
+    IFS='	' read -r cimei cproblem chex <"$TMP/crc"
+    field=$(printf '%s' "$cproblem" | sed -n 's/.*field 0x\([0-9A-Fa-f]*\).*/\1/p' | tr 'A-F' 'a-f')
+    # where the field's bytes are in the message (the last even position of its hex)
+    pos=$(printf '%s' "$chex" | awk -v f="$field" '{for (i = length($0) - length(f) + 1; i > 0; i -= 1)
+        if (i % 2 == 1 && substr($0, i, length(f)) == f) { print (i - 1) / 2; exit }}')
+    start 120 40 -r "$CAP" --speed max
+    see 'end of file' "bad firmware: the replay reaches the end"
+    keys -l '\'
+    keys -l "^$cimei"
+    keys Enter Enter e Enter
+    see "problem: $cproblem" "the CRC mismatch's problem"
+    see "the problem's bytes \(offset $pos to $((pos + ${#field} / 2 - 1))\) highlighted" "the CRC field's bytes are the ones named"
+    keys q
+    see '^EXIT=0' "q quits"
+else
+    echo "no captures/report-bad-firmware.pcap: CRC highlight not tested"
+fi
+
 # ---- 80x24, monochrome through NO_COLOR; a resize ----
 tm kill-session -t v 2>/dev/null
 tm new-session -d -s v -x 80 -y 24 -c "$TMP" \
