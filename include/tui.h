@@ -34,6 +34,7 @@ struct tdev {
     unsigned iv_n, off_n;              /* the device's sample counters when cached */
     int64_t interval_ms, offset_ms;
     bool has_off;
+    uint32_t rank;                     /* place in IMEI order, for sorting */
 };
 
 /* a device as the table shows it: a snapshot taken at each refresh */
@@ -48,6 +49,7 @@ struct trow {
     double lat, lon;
     uint64_t msgs, malformed, unsupported;
     char gkey[48];                     /* the group's name, when grouped */
+    uint64_t key;                      /* the sort column as a number */
 };
 
 struct tui_col_def { const char *title; int width; bool right; };
@@ -139,8 +141,9 @@ struct tui {
     /* the last message of the status line, and until when it shows */
     char status[300];
     int64_t status_until;
-    /* the diagnosis behind the header's worst finding and the findings panel */
-    struct diagnosis diag;
+    /* the latest diagnosis: the header's worst finding and the findings panel */
+    char worst[600];
+    int worst_sev;                     /* enum severity, -1 when no finding */
     bool have_diag;
     int64_t diag_at, diag_cost;
     /* redraw bookkeeping */
@@ -191,7 +194,9 @@ void tui_help_draw(int y0);
 bool tui_help_key(int key);
 void tui_findings_draw(int y0);
 bool tui_findings_key(int key);
+/* starts a diagnosis when one is due (force: now), collects a finished one */
 void tui_findings_update(bool force);
+void tui_findings_stop(void);
 /* the search and filter line */
 void tui_line_start(int kind);
 bool tui_line_key(int key);

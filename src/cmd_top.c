@@ -122,9 +122,9 @@ int cmd_top(int argc, char **argv)
     pl.hold = true;
     pl.wake_fd = STDIN_FILENO;
     int status = pipeline_run(&pl);
+    tui_findings_stop();
     tui_screen_close();
     pipeline_summary(&pl, stderr);
-    if (T.have_diag) diagnosis_free(&T.diag);
     regex_free(T.filter);
     tui_model_free();
     devices_free();

@@ -1,6 +1,7 @@
 /* tui_app.c: the loop of `top`, run from the pipeline's tick: reads the keys
  * (global ones here, the rest to the screen in front), refreshes the model
- * once a second (not while paused), and redraws at most 10 times a second. */
+ * once a second (not while paused), and redraws at most 10 times in any
+ * second. */
 #include <curses.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,7 +11,7 @@
 #include "tui.h"
 
 #define SNAPSHOT_NS 1000000000LL
-#define DRAW_GAP_NS 100000000LL
+#define DRAWS_PER_S 10
 #define KEYS_GAP_NS 5000000LL
 
 int64_t tui_wall_ns(void)
@@ -76,6 +77,13 @@ void tui_draw(void)
     T.last_draw = tui_wall_ns();
 }
 
+/* at most DRAWS_PER_S draws in any second: a key is answered at once unless
+ * ten draws already happened within the last second */
+static int64_t draws[DRAWS_PER_S];
+static unsigned ndraws;
+
+static bool may_draw(int64_t w) { return w - draws[ndraws % DRAWS_PER_S] >= 1000000000LL || ndraws < DRAWS_PER_S; }
+
 bool tui_tick(int64_t wall_ns)
 {
     static int64_t last_keys;
@@ -93,13 +101,22 @@ bool tui_tick(int64_t wall_ns)
         T.last_snapshot = w;
         if (!T.paused) {
             tui_header_rates(w);
-            tui_model_snapshot();
-            tui_findings_update(false);
+            /* a file held at its end changes no more: no new snapshot */
+            static uint64_t seen;
+            struct capture_stats cs;
+            capture_get_stats(T.pl->cap, &cs);
+            uint64_t gen = cs.read + msglog_last_id() + T.ndevs;
+            if (T.live || gen != seen) tui_model_snapshot();
+            seen = gen;
         }
         T.need_draw = true;
     }
+    if (!T.paused) tui_findings_update(false);
     if (T.need_arrange) tui_model_arrange();
-    if (T.need_draw && w - T.last_draw >= DRAW_GAP_NS) tui_draw();
+    if (T.need_draw && may_draw(w)) {
+        tui_draw();
+        draws[ndraws++ % DRAWS_PER_S] = w;
+    }
     return T.quit;
 }
 

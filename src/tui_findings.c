@@ -1,59 +1,39 @@
-/* tui_findings.c: the diagnosis in `top`: diagnose() rerun every few seconds
- * (the header shows the most severe finding) and, on r, the findings panel:
- * the text report of `trackdump report` for what has been captured so far,
- * coloured by severity.  Esc, q or r close it. */
+/* tui_findings.c: the diagnosis in `top`: diagnose() is O(n log n) and takes
+ * long on a large fleet, so it runs in a forked child (a copy-on-write
+ * snapshot of the tables) while the capture goes on; the child sends back the
+ * most severe finding (for the header) and the text report of `trackdump
+ * report` for what has been captured so far (for the panel, r).  A diagnosis
+ * starts at most every 2 s and never more often than 20 times its own
+ * duration; Esc, q or r close the panel. */
 #include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "report.h"
 #include "session.h"
+#include "strutil.h"
 #include "tui.h"
 
 #define DIAG_MIN_NS (2LL * 1000000000LL)
 
-static char *text;           /* the report, lines separated by \n */
-static size_t text_len;
+static char *text;           /* the report, lines separated by \0 after render() */
 static const char **lines;
 static size_t nlines, caplines;
+static pid_t child;
+static int from_child = -1;
+static struct sbuf in;
+static int64_t started;
+static bool again;
 
-static void render(void)
+/* the child: diagnose the copy of the tables, write "SEV\tWORST\nREPORT" */
+static void diagnose_child(int fd)
 {
-    free(text);
-    text = NULL;
-    text_len = 0;
-    nlines = 0;
-    FILE *f = open_memstream(&text, &text_len);
-    if (!f) return;
-    report_document(f, &T.diag, REPORT_TEXT);
-    fclose(f);
-    for (char *s = text; s && *s;) {
-        if (nlines == caplines) {
-            size_t c = caplines ? caplines * 2 : 256;
-            const char **v = realloc(lines, c * sizeof *v);
-            if (!v) return;
-            lines = v;
-            caplines = c;
-        }
-        lines[nlines++] = s;
-        char *nl = strchr(s, '\n');
-        if (!nl) break;
-        *nl = 0;
-        s = nl + 1;
-    }
-}
-
-void tui_findings_update(bool force)
-{
-    int64_t w = tui_wall_ns();
-    /* diagnose is O(n log n): at most every 2 s, and never more than 5% of the time */
-    int64_t period = T.diag_cost * 20 > DIAG_MIN_NS ? T.diag_cost * 20 : DIAG_MIN_NS;
-    static bool was_at_end;
-    if (T.at_end && !was_at_end) force = true;     /* the whole file: diagnose it now */
-    was_at_end = T.at_end;
-    if (!force && T.have_diag && w - T.diag_at < period) return;
-    if (T.paused && T.have_diag && !force) return;
     struct capture_info ci = {0};
     struct capture_stats cs;
     struct flows_stats fs;
@@ -73,13 +53,118 @@ void tui_findings_update(bool force)
     ci.udp_flows = fs.udp_flows;
     memcpy(ci.msgs, ss.msgs, sizeof ci.msgs);
     ci.unanswered = ss.unanswered;
-    if (T.have_diag) diagnosis_free(&T.diag);
-    diagnose(&T.diag, &ci, T.expect);
-    T.have_diag = true;
+    struct diagnosis d;
+    diagnose(&d, &ci, T.expect);
+    FILE *f = fdopen(fd, "w");
+    if (!f) _exit(1);
+    if (d.n)
+        fprintf(f, "%d\t[%s] %s: %s\n", (int)d.f[0].sev, severity_name(d.f[0].sev), d.f[0].id, d.f[0].summary);
+    else
+        fprintf(f, "-1\tnone\n");
+    report_document(f, &d, REPORT_TEXT);
+    fclose(f);
+    _exit(0);
+}
+
+static void start_child(void)
+{
+    int p[2];
+    if (pipe(p) < 0) return;
+    started = tui_wall_ns();
+    pid_t pid = fork();
+    if (pid < 0) { close(p[0]); close(p[1]); return; }
+    if (pid == 0) {
+        close(p[0]);
+        signal(SIGINT, SIG_IGN);
+        diagnose_child(p[1]);
+    }
+    close(p[1]);
+    fcntl(p[0], F_SETFL, O_NONBLOCK);
+    fcntl(p[0], F_SETFD, FD_CLOEXEC);
+    from_child = p[0];
+    child = pid;
+    sb_reset(&in);
+}
+
+static void render(void)
+{
+    nlines = 0;
+    for (char *s = text; s && *s;) {
+        if (nlines == caplines) {
+            size_t c = caplines ? caplines * 2 : 256;
+            const char **v = realloc(lines, c * sizeof *v);
+            if (!v) return;
+            lines = v;
+            caplines = c;
+        }
+        lines[nlines++] = s;
+        char *nl = strchr(s, '\n');
+        if (!nl) break;
+        *nl = 0;
+        s = nl + 1;
+    }
+}
+
+/* reads what the child wrote; at its end, the new diagnosis replaces the old */
+static void collect(void)
+{
+    char buf[65536];
+    for (;;) {
+        ssize_t n = read(from_child, buf, sizeof buf);
+        if (n > 0) { sb_put(&in, buf, (size_t)n); continue; }
+        if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+        break;                                   /* end (or error): the child is done */
+    }
+    close(from_child);
+    from_child = -1;
+    int st = 0;
+    waitpid(child, &st, 0);
+    child = 0;
+    T.diag_cost = tui_wall_ns() - started;
     T.diag_at = tui_wall_ns();
-    T.diag_cost = T.diag_at - w;
-    if (T.screen == SCR_FINDINGS) render();
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || !in.p) return;
+    char *nl = strchr(in.p, '\n'), *tab = strchr(in.p, '\t');
+    if (!nl || !tab || tab > nl) return;
+    *nl = 0;
+    T.worst_sev = atoi(in.p);
+    snprintf(T.worst, sizeof T.worst, "%s", tab + 1);
+    free(text);
+    text = strdup(nl + 1);
+    render();
+    T.have_diag = true;
     T.need_draw = true;
+}
+
+void tui_findings_update(bool force)
+{
+    if (child) {
+        collect();
+        if (child) { again = again || force; return; }
+    }
+    int64_t w = tui_wall_ns();
+    int64_t period = T.diag_cost * 20 > DIAG_MIN_NS ? T.diag_cost * 20 : DIAG_MIN_NS;
+    static bool was_at_end;
+    if (T.at_end && !was_at_end) force = true;     /* the whole file: diagnose it now */
+    was_at_end = T.at_end;
+    if (again) { force = true; again = false; }
+    if (!force && T.diag_at && w - T.diag_at < period) return;
+    start_child();
+}
+
+void tui_findings_stop(void)
+{
+    if (child) {
+        kill(child, SIGKILL);
+        waitpid(child, NULL, 0);
+        child = 0;
+    }
+    if (from_child >= 0) close(from_child);
+    from_child = -1;
+    sb_free(&in);
+    free(text);
+    free(lines);
+    text = NULL;
+    lines = NULL;
 }
 
 bool tui_findings_key(int k)
@@ -108,7 +193,7 @@ static int role_of(const char *s)
 
 void tui_findings_draw(int y0)
 {
-    if (!text) render();
+    if (!T.have_diag) tui_put(y0, 0, tui_attr(R_VALUE), "diagnosing...");
     int room = LINES - 1 - y0;
     /* long lines continue on the next rows */
     int w = COLS > 10 ? COLS : 10, y = y0, skip = T.findings_scroll, total = 0;

@@ -114,10 +114,9 @@ int tui_header_draw(void)
        (unsigned long long)ss.msgs[TRK_UNSUPPORTED], (unsigned long long)ss.msgs[TRK_UNKNOWN]);
     /* the worst finding */
     y++, x = 0;
-    if (T.have_diag && T.diag.n) {
-        const struct finding *f = &T.diag.f[0];
-        int role = f->sev == SEV_CRITICAL ? R_CRIT : f->sev == SEV_WARNING ? R_WARN : R_INFO;
-        lv(y, &x, "worst finding ", role, "[%s] %s: %s", severity_name(f->sev), f->id, f->summary);
+    if (T.have_diag && T.worst_sev >= 0) {
+        int role = T.worst_sev == SEV_CRITICAL ? R_CRIT : T.worst_sev == SEV_WARNING ? R_WARN : R_INFO;
+        lv(y, &x, "worst finding ", role, "%s", T.worst);
     } else {
         lv(y, &x, "worst finding ", R_VALUE, "%s", T.have_diag ? "none" : "-");
     }

@@ -194,12 +194,6 @@ void tui_model_free(void)
 
 /* ---- the snapshot ---- */
 
-static int cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 static bool grow(void **p, size_t *cap, size_t want, size_t size)
 {
     if (*cap >= want) return true;
@@ -210,6 +204,48 @@ static bool grow(void **p, size_t *cap, size_t want, size_t size)
     *p = q;
     *cap = c;
     return true;
+}
+
+/* the k-th smallest of v[0..n) (reorders v) */
+static int64_t nth(int64_t *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        int64_t pivot = v[lo + (hi - lo) / 2];
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot) i++;
+            while (v[j] > pivot) j--;
+            if (i <= j) {
+                int64_t t = v[i]; v[i] = v[j]; v[j] = t;
+                i++;
+                if (j == 0) break;
+                j--;
+            }
+        }
+        if (k <= j) hi = j;
+        else if (k >= i) lo = i;
+        else break;
+    }
+    return v[k];
+}
+
+static int by_id(const void *a, const void *b)
+{
+    return strcmp((*(struct tdev *const *)a)->d->id, (*(struct tdev *const *)b)->d->id);
+}
+
+/* every device's place in IMEI order, renewed when devices were added */
+static void rank_ids(void)
+{
+    static size_t ranked;
+    static struct tdev **v;
+    static size_t cap;
+    if (ranked == T.ndevs || !grow((void **)&v, &cap, T.ndevs, sizeof *v)) return;
+    memcpy(v, T.devs, T.ndevs * sizeof *v);
+    qsort(v, T.ndevs, sizeof *v, by_id);
+    for (size_t i = 0; i < T.ndevs; i++) v[i]->rank = (uint32_t)i;
+    ranked = T.ndevs;
 }
 
 /* the same judgement as device_view() (diagnose.c), on the cached interval */
@@ -264,9 +300,10 @@ void tui_model_snapshot(void)
     }
     T.nsnap = T.ndevs;
     T.fleet_interval_ms = -1;
-    if (niv) { qsort(iv, niv, sizeof *iv, cmp_i64); T.fleet_interval_ms = iv[niv / 2]; }
+    if (niv) T.fleet_interval_ms = nth(iv, niv, niv / 2);
     T.has_fleet_offset = nofs > 0;
-    if (nofs) { qsort(ofs, nofs, sizeof *ofs, cmp_i64); T.fleet_offset_ms = ofs[nofs / 2]; }
+    if (nofs) T.fleet_offset_ms = nth(ofs, nofs, nofs / 2);
+    rank_ids();
     memset(T.count, 0, sizeof T.count);
     T.with_errors = 0;
     for (size_t i = 0; i < T.nsnap; i++) {
@@ -420,34 +457,51 @@ void tui_group_key(const struct trow *r, int group, char *buf, size_t n)
 
 static int cmp_num(int64_t a, int64_t b) { return a < b ? -1 : a > b; }
 
-static int cmp_col(const struct trow *x, const struct trow *y, int col)
+/* the first 8 bytes of s, as a number in the order of strcmp */
+static uint64_t prefix(const char *s)
+{
+    uint64_t k = 0;
+    for (int i = 0; i < 8; i++) {
+        k = k << 8 | (uint8_t)*s;
+        if (*s) s++;
+    }
+    return k;
+}
+
+#define HALF (1ULL << 62)
+
+static uint64_t sort_key(const struct trow *r, int col)
 {
     switch (col) {
-    case COL_IMEI: return strcmp(x->id, y->id);
-    case COL_PROTO: return strcmp(x->proto, y->proto);
-    case COL_PORT: return cmp_num(x->port, y->port);
-    case COL_STATE: return cmp_num(x->state, y->state);
-    case COL_SEEN: return -cmp_num(x->last_ns, y->last_ns);        /* most recent first */
-    case COL_MSGS: return cmp_num((int64_t)x->msgs, (int64_t)y->msgs);
-    case COL_INTERVAL: return cmp_num(x->interval_ms, y->interval_ms);
-    case COL_TYPE: return strcmp(x->last_type, y->last_type);
-    case COL_ACK: return cmp_num(x->ack, y->ack);
-    case COL_ERRS: return cmp_num((int64_t)(x->malformed + x->unsupported), (int64_t)(y->malformed + y->unsupported));
-    case COL_OFFSET:
-        if (x->has_off != y->has_off) return x->has_off ? 1 : -1;
-        return cmp_num(x->offset_ms, y->offset_ms);
+    case COL_IMEI: return r->t->rank;
+    case COL_PROTO: return prefix(r->proto);
+    case COL_TYPE: return prefix(r->last_type);
+    case COL_PORT: return r->port;
+    case COL_STATE: return r->state;
+    case COL_SEEN: return (uint64_t)r->last_ns;
+    case COL_MSGS: return r->msgs;
+    case COL_INTERVAL: return (uint64_t)(r->interval_ms + 1);
+    case COL_ACK: return r->ack;
+    case COL_ERRS: return r->malformed + r->unsupported;
+    case COL_OFFSET: return r->has_off ? (uint64_t)(r->offset_ms + (int64_t)HALF) + 1 : 0;
     case COL_PEER: {
-        int k = memcmp(x->peer.addr, y->peer.addr, 16);
-        return k ? k : cmp_num(x->peer.port, y->peer.port);
+        const uint8_t *a = r->peer.addr;
+        return (uint64_t)a[0] << 56 | (uint64_t)a[1] << 48 | (uint64_t)a[2] << 40 | (uint64_t)a[3] << 32 |
+               (uint64_t)a[4] << 24 | (uint64_t)a[5] << 16 | r->peer.port;
     }
-    case COL_FIXTIME:
-        if (x->has_fix != y->has_fix) return x->has_fix ? 1 : -1;
-        return cmp_num(x->fix_ms, y->fix_ms);
-    case COL_POS:
-        if (x->has_fix != y->has_fix) return x->has_fix ? 1 : -1;
-        return x->lat != y->lat ? (x->lat < y->lat ? -1 : 1) : (x->lon < y->lon ? -1 : x->lon > y->lon);
+    case COL_FIXTIME: return r->has_fix ? (uint64_t)(r->fix_ms + (int64_t)HALF) + 1 : 0;
+    case COL_POS: return r->has_fix ? (uint64_t)((r->lat + 90) * 1e7) + 1 : 0;
     default: return 0;
     }
+}
+
+/* equal keys of text columns: the whole text decides */
+static int cmp_text(const struct trow *x, const struct trow *y, int col)
+{
+    if (col == COL_PROTO) return strcmp(x->proto, y->proto);
+    if (col == COL_TYPE) return strcmp(x->last_type, y->last_type);
+    if (col == COL_POS && x->has_fix && y->has_fix) return x->lon < y->lon ? -1 : x->lon > y->lon;
+    return 0;
 }
 
 /* numeric columns sort largest first (as htop does), text columns A to Z */
@@ -462,6 +516,8 @@ bool tui_sort_descending(void)
     return d != T.sort_invert;
 }
 
+static bool sort_desc;
+
 static int sort_rows(const void *a, const void *b)
 {
     const struct trow *x = *(const struct trow *const *)a, *y = *(const struct trow *const *)b;
@@ -469,10 +525,10 @@ static int sort_rows(const void *a, const void *b)
         int k = T.group == GRP_PORT ? cmp_num(x->port, y->port) : strcmp(x->gkey, y->gkey);
         if (k) return k;
     }
-    int k = cmp_col(x, y, T.sort_col);
-    if (descending(T.sort_col)) k = -k;
-    if (T.sort_invert) k = -k;
-    return k ? k : strcmp(x->id, y->id);
+    int k = x->key < y->key ? -1 : x->key > y->key;
+    if (!k && (T.sort_col == COL_POS || (x->key & 0xff))) k = cmp_text(x, y, T.sort_col);   /* longer texts */
+    if (sort_desc) k = -k;
+    return k ? k : (x->t->rank < y->t->rank ? -1 : x->t->rank > y->t->rank);    /* ties: by IMEI */
 }
 
 void tui_model_arrange(void)
@@ -487,8 +543,10 @@ void tui_model_arrange(void)
             if (!regex_match(T.filter, text, strlen(text))) continue;
         }
         if (T.group) tui_group_key(r, T.group, r->gkey, sizeof r->gkey);
+        r->key = sort_key(r, T.sort_col);
         T.view[T.nview++] = r;
     }
+    sort_desc = tui_sort_descending();
     qsort(T.view, T.nview, sizeof *T.view, sort_rows);
     size_t want = T.nview * (T.group ? 2 : 1);
     if (!grow((void **)&T.items, &T.capitems, want ? want : 1, sizeof *T.items)) return;

@@ -31,3 +31,7 @@ done
 echo "key to screen, ms: $(tr '\n' ' ' <"$TMP/times")"
 sort -n "$TMP/times" | awk '{v[NR]=$1} END {printf "median %d ms, max %d ms over %d keys\n", v[int((NR+1)/2)], v[NR], NR}'
 tm capture-pane -p -t v | sed -n '1,5p'
+tm send-keys -t v q
+i=0; while [ $i -lt 100 ] && ! grep -q 'packets read' "$TMP/err" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+sleep 0.2
+cat "$TMP/err"
