@@ -12,6 +12,7 @@
 
 #include "flows.h"
 #include "msg.h"
+#include "strutil.h"
 
 struct logq;
 struct lognode {
@@ -52,10 +53,13 @@ struct mlog_msg {
     struct endpoint cli, srv;
     struct trk_ack ack;                /* reply: what it answers; request: its verdict */
     size_t rawlen, rawkept;
-    const char *summary;               /* the decoded values on one line */
     const char *problem;               /* "" when ok */
-    const char *detail;                /* "key=value" lines, then "record N: ..." lines */
     const uint8_t *raw;
+    /* the decoded values, copied as they are (rendered only when shown) */
+    size_t nfield, nrec, nio;
+    const struct trk_field *field;
+    const struct trk_record *rec;
+    const struct trk_io *io;
 };
 
 extern struct logpool msglog_pool;
@@ -66,6 +70,10 @@ void msglog_verdict(struct logq *q, uint64_t conn_id, uint32_t seq, const struct
 /* the messages of q with id <= max_id (0: all), oldest first; returns how many */
 size_t msglog_list(const struct logq *q, uint64_t max_id, const struct mlog_msg ***out, size_t *cap);
 uint64_t msglog_last_id(void);
+/* the decoded values on one line (as the text output has them after the type) */
+void msglog_summary(const struct mlog_msg *e, struct sbuf *out);
+/* "key=value" lines, then "record N: ..." lines */
+void msglog_detail(const struct mlog_msg *e, struct sbuf *out);
 
 /* ---- packets ---- */
 

@@ -79,62 +79,124 @@ void msglog_setup(size_t per_device, size_t max_bytes)
 uint64_t msglog_last_id(void) { return next_id; }
 
 /* the decoded values of a text line "[0] up[ udp] proto imei type VALUES status[: problem]" */
-static void summary_of(const char *line, size_t len, const struct trk_msg *m, struct sbuf *out)
+static void summary_of(const char *line, size_t len, const struct mlog_msg *e, struct sbuf *out)
 {
-    int skip = m->transport == TRK_UDP ? 6 : 5;          /* [0] dir [udp] proto imei type */
+    int skip = e->transport == TRK_UDP ? 6 : 5;          /* [0] dir [udp] proto imei type */
     size_t i = 0;
     for (int k = 0; k < skip && i < len; k++) {
         while (i < len && line[i] != ' ') i++;
         if (i < len) i++;
     }
     while (len > i && line[len - 1] == '\n') len--;
-    if (m->status == TRK_OK && len >= i + 2 && memcmp(line + len - 2, "ok", 2) == 0) {
+    if (e->status == TRK_OK && len >= i + 2 && memcmp(line + len - 2, "ok", 2) == 0) {
         len -= 2;
         while (len > i && line[len - 1] == ' ') len--;
     }
     sb_put(out, line + i, len - i);
 }
 
+/* a message rebuilt from a stored one, for the text renderer */
+static const struct trk_msg *rebuild(const struct mlog_msg *e)
+{
+    static struct trk_msg m;
+    m.proto = e->proto;
+    m.dir = (enum trk_dir)e->dir;
+    m.transport = e->transport;
+    m.type = e->type;
+    snprintf(m.imei, sizeof m.imei, "%s", e->imei);
+    m.status = (enum trk_status)e->status;
+    snprintf(m.problem, sizeof m.problem, "%s", e->problem);
+    m.nfield = e->nfield;
+    memcpy(m.field, e->field, e->nfield * sizeof *e->field);
+    m.nrec = e->nrec;
+    memcpy(m.rec, e->rec, e->nrec * sizeof *e->rec);
+    m.nio = e->nio;
+    memcpy(m.io, e->io, e->nio * sizeof *e->io);
+    m.raw = NULL;
+    m.rawlen = 0;
+    return &m;
+}
+
+void msglog_summary(const struct mlog_msg *e, struct sbuf *out)
+{
+    static struct sbuf line;
+    struct print_opts o = {0};
+    sb_reset(&line);
+    render_text(&line, rebuild(e), NULL, &o);
+    summary_of(line.p, line.len, e, out);
+}
+
+void msglog_detail(const struct mlog_msg *e, struct sbuf *out)
+{
+    static struct sbuf line;
+    struct print_opts o = {.verbose = true};
+    for (size_t i = 0; i < e->nfield; i++) {
+        sb_printf(out, "%s=", e->field[i].key);
+        sb_text_str(out, e->field[i].val, strlen(e->field[i].val));
+        sb_putc(out, '\n');
+    }
+    sb_reset(&line);
+    render_text(&line, rebuild(e), NULL, &o);
+    const char *nl = memchr(line.p, '\n', line.len);
+    for (size_t i = nl ? (size_t)(nl - line.p) + 1 : line.len; i < line.len;) {   /* "    record N: ..." */
+        while (i < line.len && line.p[i] == ' ') i++;
+        const char *e2 = memchr(line.p + i, '\n', line.len - i);
+        size_t n = e2 ? (size_t)(e2 - (line.p + i)) : line.len - i;
+        sb_put(out, line.p + i, n);
+        sb_putc(out, '\n');
+        i += n + 1;
+    }
+}
+
+/* the strings a stored message keeps: field values, IO hex values */
+static size_t strings_size(const struct trk_msg *m)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < m->nfield; i++) n += strlen(m->field[i].val) + 1;
+    for (size_t i = 0; i < m->nio; i++)
+        if (m->io[i].hex) n += strlen(m->io[i].hex) + 1;
+    return n;
+}
+
+static char *keep_str(char **p, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = *p;
+    memcpy(d, s, n);
+    *p += n;
+    return d;
+}
+
 void msglog_add(struct logq *q, const struct trk_msg *m, const struct conn *c)
 {
-    static struct sbuf line, sum, det;
-    struct print_opts o = {.verbose = true};
-    sb_reset(&line);
-    sb_reset(&sum);
-    sb_reset(&det);
-    render_text(&line, m, NULL, &o);
-    const char *nl = memchr(line.p, '\n', line.len);
-    size_t first = nl ? (size_t)(nl - line.p) + 1 : line.len;
-    summary_of(line.p, first, m, &sum);
-    for (size_t i = 0; i < m->nfield; i++) {
-        sb_printf(&det, "%s=", m->field[i].key);
-        sb_text_str(&det, m->field[i].val, strlen(m->field[i].val));
-        sb_putc(&det, '\n');
-    }
-    for (size_t i = first; i < line.len; i++)            /* "    record N: ..." lines */
-        if (i == first || line.p[i - 1] == '\n') {
-            while (i < line.len && line.p[i] == ' ') i++;
-            const char *e = memchr(line.p + i, '\n', line.len - i);
-            size_t n = e ? (size_t)(e - (line.p + i)) : line.len - i;
-            sb_put(&det, line.p + i, n);
-            sb_putc(&det, '\n');
-            i += n;
-        }
     size_t plen = m->status != TRK_OK ? strlen(m->problem) : 0;
     size_t rawkept = m->raw ? (m->rawlen < MSGLOG_RAW_MAX ? m->rawlen : MSGLOG_RAW_MAX) : 0;
-    size_t size = sizeof(struct mlog_msg) + sum.len + 1 + det.len + 1 + plen + 1 + rawkept;
+    size_t size = sizeof(struct mlog_msg) + m->nfield * sizeof(struct trk_field) +
+                  m->nrec * sizeof(struct trk_record) + m->nio * sizeof(struct trk_io) + strings_size(m) +
+                  plen + 1 + rawkept;
     struct mlog_msg *e = malloc(size);
     if (!e) { q->evicted++; return; }
     memset(e, 0, sizeof *e);
-    char *s = (char *)(e + 1);
-    e->summary = s;
-    memcpy(s, sum.p ? sum.p : "", sum.len);
-    s[sum.len] = 0;
-    s += sum.len + 1;
-    e->detail = s;
-    memcpy(s, det.p ? det.p : "", det.len);
-    s[det.len] = 0;
-    s += det.len + 1;
+    /* the arrays first (aligned after the header), then the strings and the bytes */
+    struct trk_field *f = (struct trk_field *)(e + 1);
+    struct trk_record *r = (struct trk_record *)(f + m->nfield);
+    struct trk_io *io = (struct trk_io *)(r + m->nrec);
+    char *s = (char *)(io + m->nio);
+    for (size_t i = 0; i < m->nfield; i++) {
+        f[i] = m->field[i];
+        f[i].val = keep_str(&s, m->field[i].val);
+    }
+    memcpy(r, m->rec, m->nrec * sizeof *r);
+    for (size_t i = 0; i < m->nio; i++) {
+        io[i] = m->io[i];
+        if (m->io[i].hex) io[i].hex = keep_str(&s, m->io[i].hex);
+    }
+    e->field = f;
+    e->nfield = m->nfield;
+    e->rec = r;
+    e->nrec = m->nrec;
+    e->io = io;
+    e->nio = m->nio;
     e->problem = s;
     memcpy(s, m->problem, plen);
     s[plen] = 0;

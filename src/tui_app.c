@@ -40,6 +40,7 @@ static void key(int k)
 {
     T.need_draw = true;
     if (k == KEY_RESIZE) return;
+    if (T.need_arrange) tui_model_arrange();      /* keys typed fast act on the rows the screen will show */
     if (T.line_kind != LINE_NONE && tui_line_key(k)) return;
     if (k == KEY_F(10)) { T.quit = true; return; }
     if (k == 12) { clearok(curscr, TRUE); return; }                 /* ^L */

@@ -135,8 +135,11 @@ void tui_msglist_draw(int y0)
         const struct mlog_msg *e = T.mlist[i];
         tui_msg_time(e->ts_ns, tm, sizeof tm);
         tui_msg_verdict(e, ack, sizeof ack);
+        static struct sbuf sum;
+        sb_reset(&sum);
+        msglog_summary(e, &sum);
         snprintf(line, sizeof line, "%-12s %-4s %-14.14s %-11s %-12s %s", tm, e->dir == TRK_UP ? "up" : "down",
-                 e->type, status_name((enum trk_status)e->status), ack, e->summary);
+                 e->type, status_name((enum trk_status)e->status), ack, sum.p ? sum.p : "");
         int role = i == T.mcursor ? R_CURSOR : e->status != TRK_OK ? R_ERROR : e->dir == TRK_DOWN ? R_DOWN : R_NORMAL;
         if (i == T.mcursor) tui_put_line(y0 + 2 + k, tui_attr(role), line);
         else tui_put(y0 + 2 + k, 0, tui_attr(role), line);

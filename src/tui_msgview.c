@@ -151,8 +151,11 @@ static void build(const struct mlog_msg *e)
             e->ack.req_type ? e->ack.req_type : "?", v, e->ack.detail[0] ? ": " : "", e->ack.detail);
     add(R_NORMAL, -1, "%s", "");
     add(R_TITLE, -1, "%s", "decoded");
-    if (!e->detail[0]) add(R_NORMAL, -1, "%s", "  (no fields)");
-    for (const char *s = e->detail; *s;) {
+    static struct sbuf det;
+    sb_reset(&det);
+    msglog_detail(e, &det);
+    if (!det.len) add(R_NORMAL, -1, "%s", "  (no fields)");
+    for (const char *s = det.p ? det.p : ""; *s;) {
         const char *nl = strchr(s, '\n');
         size_t k = nl ? (size_t)(nl - s) : strlen(s);
         add_wrapped(R_NORMAL, "  ", s, k);
