@@ -3,7 +3,7 @@
  * snapshot of the tables) while the capture goes on; the child sends back the
  * most severe finding (for the header) and the text report of `trackdump
  * report` for what has been captured so far (for the panel, r).  A diagnosis
- * starts at most every 2 s and never more often than 20 times its own
+ * starts at most every 5 s and never more often than 20 times its own
  * duration; Esc, q or r close the panel. */
 #include <curses.h>
 #include <errno.h>
@@ -20,7 +20,7 @@
 #include "strutil.h"
 #include "tui.h"
 
-#define DIAG_MIN_NS (2LL * 1000000000LL)
+#define DIAG_MIN_NS (5LL * 1000000000LL)
 
 static char *text;           /* the report, lines separated by \0 after render() */
 static const char **lines;

@@ -113,7 +113,7 @@ void tui_put(int y, int x, int a, const char *s)
     if (y < 0 || y >= LINES || x >= COLS) return;
     char buf[1024];
     size_t n = 0, room = (size_t)(COLS - x);
-    for (; s[n] && n < room && n < sizeof buf - 1; n++) {
+    for (; n < room && n < sizeof buf - 1 && s[n]; n++) {
         unsigned char ch = (unsigned char)s[n];
         buf[n] = ch < 0x20 || ch >= 0x7f ? '?' : (char)ch;
     }

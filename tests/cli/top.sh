@@ -171,6 +171,14 @@ if [ -f "$CAP" ]; then
     keys Enter Enter e Enter
     see "problem: $cproblem" "the CRC mismatch's problem"
     see "the problem's bytes \(offset $pos to $((pos + ${#field} / 2 - 1))\) highlighted" "the CRC field's bytes are the ones named"
+    # the findings: the report's, worst first, in the header and in the panel
+    "$TD" report -r "$CAP" 2>/dev/null | grep -E '^(critical|warning|info) ' | cut -d: -f1 >"$TMP/findings"
+    read -r sev1 id1 <"$TMP/findings"
+    see "^worst finding \[$sev1\] $id1: " "the header shows the report's first finding"
+    keys r
+    while read -r sev id; do see "^$sev $id: " "the findings panel lists $id"; done <"$TMP/findings"
+    keys Escape
+    see "^raw: " "Esc closes the findings panel"
     keys q
     see '^EXIT=0' "q quits"
 else
