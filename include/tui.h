@@ -35,6 +35,10 @@ struct tdev {
     int64_t interval_ms, offset_ms;
     bool has_off;
     uint32_t rank;                     /* place in IMEI order, for sorting */
+    char *text;                        /* the row's text for the filter and the search */
+    uint64_t text_ver;                 /* the row values it was made from */
+    uint64_t match_ver;                /* the text and filter of the cached verdict */
+    bool match;
 };
 
 /* a device as the table shows it: a snapshot taken at each refresh */
@@ -67,8 +71,9 @@ void tui_model_snapshot(void);
 void tui_model_arrange(void);
 /* one cell as text */
 void tui_cell(const struct trow *r, enum tui_col col, char *buf, size_t n);
-/* every cell of a row, for the filter and the search */
-void tui_row_text(const struct trow *r, char *buf, size_t n);
+/* every cell of a row but SEEN (it changes every second), for the filter
+ * and the search; kept until the row's values change */
+const char *tui_row_text(const struct trow *r);
 /* the group a row belongs to, as text */
 void tui_group_key(const struct trow *r, int group, char *buf, size_t n);
 struct tdev *tui_model_find(const char *id);
@@ -107,6 +112,7 @@ struct tui {
     bool sort_invert;
     int group;
     struct regex *filter;
+    uint64_t filter_gen;               /* changes with the filter */
     char filter_text[256];
     size_t count[ST__N], never_seen, with_errors;
     int64_t fleet_interval_ms, fleet_offset_ms;

@@ -93,6 +93,7 @@ bool tui_tick(int64_t wall_ns)
     last_keys = w;
     int k;
     while ((k = getch()) != ERR) {
+        T.last_key = w;
         key(k);
         if (T.quit) return true;
     }
@@ -113,6 +114,15 @@ bool tui_tick(int64_t wall_ns)
         T.need_draw = true;
     }
     if (!T.paused) tui_findings_update(false);
+    /* between keys, the rows' texts are made ahead, so a filter typed on a
+     * large fleet is answered from them */
+    static int64_t last_warm;
+    static size_t warm;
+    if (w - T.last_key > 500000000LL && w - last_warm > 100000000LL && T.nsnap) {
+        for (size_t i = 0; i < 2000; i++, warm++) tui_row_text(&T.snap[warm % T.nsnap]);
+        warm %= T.nsnap;
+        last_warm = w;
+    }
     if (T.need_arrange) tui_model_arrange();
     if (T.need_draw && may_draw(w)) {
         tui_draw();

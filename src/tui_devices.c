@@ -125,6 +125,7 @@ bool tui_devices_key(int k)
             T.filter = NULL;
             T.filter_text[0] = 0;
             T.need_arrange = true;
+            T.filter_gen++;
         }
         break;
     default: return false;

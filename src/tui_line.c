@@ -14,9 +14,7 @@ static char saved_filter[256], last_search[256];
 
 static bool row_matches(const struct trow *r, const char *needle)
 {
-    char text[512];
-    tui_row_text(r, text, sizeof text);
-    return strcasestr(text, needle) != NULL;
+    return strcasestr(tui_row_text(r), needle) != NULL;
 }
 
 void tui_search_next(bool from_next)
@@ -45,6 +43,7 @@ static void apply_filter(void)
         T.filter_text[0] = 0;
         T.line_bad = false;
         T.need_arrange = true;
+    T.filter_gen++;
         return;
     }
     struct regex *re = regex_compile(T.line, err, sizeof err);
@@ -59,6 +58,7 @@ static void apply_filter(void)
     T.line_bad = false;
     T.line_err[0] = 0;
     T.need_arrange = true;
+    T.filter_gen++;
 }
 
 void tui_line_start(int kind)

@@ -179,7 +179,7 @@ void tui_model_free(void)
     pmap_free(&devmap);
     logpool_free(&msglog_pool);
     logpool_free(&pktlog_pool);
-    for (size_t i = 0; i < T.ndevs; i++) free(T.devs[i]);
+    for (size_t i = 0; i < T.ndevs; i++) { free(T.devs[i]->text); free(T.devs[i]); }
     free(T.devs);
     free(T.snap);
     free(T.view);
@@ -410,17 +410,51 @@ void tui_cell(const struct trow *r, enum tui_col col, char *buf, size_t n)
     }
 }
 
-void tui_row_text(const struct trow *r, char *buf, size_t n)
+static uint64_t mix(uint64_t h, uint64_t v) { return (h ^ v) * 0x100000001B3ULL; }
+
+/* what the row's text is made of */
+static uint64_t text_version(const struct trow *r)
 {
+    uint64_t h = 0xcbf29ce484222325ULL;
+    h = mix(h, r->msgs);
+    h = mix(h, r->malformed << 20 ^ r->unsupported);
+    h = mix(h, (uint64_t)r->state << 8 | r->ack);
+    h = mix(h, (uintptr_t)r->last_type);
+    h = mix(h, (uintptr_t)r->proto);
+    h = mix(h, (uint64_t)r->interval_ms);
+    h = mix(h, r->has_off ? (uint64_t)r->offset_ms : 0x7777);
+    h = mix(h, r->has_fix ? (uint64_t)r->fix_ms ^ (uint64_t)(r->lat * 1e5) ^ (uint64_t)(r->lon * 1e5) << 32 : 0x5555);
+    uint64_t a;
+    memcpy(&a, r->peer.addr, 8);
+    h = mix(h, a);
+    memcpy(&a, r->peer.addr + 8, 8);
+    h = mix(h, a);
+    h = mix(h, (uint64_t)r->peer.port << 16 | r->port);
+    return h | 1;
+}
+
+const char *tui_row_text(const struct trow *r)
+{
+    struct tdev *t = r->t;
+    uint64_t v = text_version(r);
+    if (t->text && t->text_ver == v) return t->text;
+    char buf[512], cell[96];
     size_t o = 0;
-    char cell[96];
-    for (int c = 0; c < COL__N && o + 1 < n; c++) {
+    for (int c = 0; c < COL__N && o + 1 < sizeof buf; c++) {
+        if (c == COL_SEEN) continue;
         tui_cell(r, (enum tui_col)c, cell, sizeof cell);
-        int k = snprintf(buf + o, n - o, "%s%s", c ? " " : "", cell);
+        int k = snprintf(buf + o, sizeof buf - o, "%s%s", o ? " " : "", cell);
         if (k < 0) break;
         o += (size_t)k;
     }
-    if (o >= n) buf[n - 1] = 0;
+    if (o >= sizeof buf) o = sizeof buf - 1;
+    buf[o] = 0;
+    char *s = strdup(buf);
+    if (!s) return t->text ? t->text : "";
+    free(t->text);
+    t->text = s;
+    t->text_ver = v;
+    return s;
 }
 
 bool tui_row_has_error(const struct trow *r)
@@ -535,12 +569,16 @@ void tui_model_arrange(void)
 {
     if (!grow((void **)&T.view, &T.capview, T.nsnap, sizeof *T.view)) return;
     T.nview = 0;
-    char text[512];
     for (size_t i = 0; i < T.nsnap; i++) {
         struct trow *r = &T.snap[i];
         if (T.filter) {
-            tui_row_text(r, text, sizeof text);
-            if (!regex_match(T.filter, text, strlen(text))) continue;
+            const char *text = tui_row_text(r);
+            uint64_t mv = mix(r->t->text_ver, T.filter_gen);
+            if (r->t->match_ver != mv) {
+                r->t->match = regex_match(T.filter, text, strlen(text));
+                r->t->match_ver = mv;
+            }
+            if (!r->t->match) continue;
         }
         if (T.group) tui_group_key(r, T.group, r->gkey, sizeof r->gkey);
         r->key = sort_key(r, T.sort_col);
