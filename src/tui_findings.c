@@ -1,10 +1,10 @@
-/* tui_findings.c: the diagnosis in `top`: diagnose() is O(n log n) and takes
- * long on a large fleet, so it runs in a forked child (a copy-on-write
- * snapshot of the tables) while the capture goes on; the child sends back the
- * most severe finding (for the header) and the text report of `trackdump
- * report` for what has been captured so far (for the panel, r).  A diagnosis
- * starts at most every 5 s and never more often than 20 times its own
- * duration; Esc, q or r close the panel. */
+/* tui_findings.c: the diagnosis in `top`: the most severe finding (for the
+ * header) and the text report of `trackdump report` for what has been
+ * captured so far (for the panel, r).  diagnose() is O(n log n): on a small
+ * fleet it runs in place; once it takes longer than 40 ms it runs in a forked
+ * child (a copy-on-write snapshot of the tables) so keys are answered while
+ * it works.  A diagnosis starts at most every 5 s and never more often than
+ * 50 times its own duration; Esc, q or r close the panel. */
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +21,7 @@
 #include "tui.h"
 
 #define DIAG_MIN_NS (5LL * 1000000000LL)
+#define FORK_ABOVE_NS (40LL * 1000000LL)     /* a diagnosis longer than this runs in a child */
 
 static char *text;           /* the report, lines separated by \0 after render() */
 static const char **lines;
@@ -31,8 +32,10 @@ static struct sbuf in;
 static int64_t started;
 static bool again;
 
-/* the child: diagnose the copy of the tables, write "SEV\tWORST\nREPORT" */
-static void diagnose_child(int fd)
+static void render(void);
+
+/* diagnose the tables, write "SEV\tWORST\nREPORT" */
+static void diagnose_to(FILE *f)
 {
     struct capture_info ci = {0};
     struct capture_stats cs;
@@ -55,15 +58,52 @@ static void diagnose_child(int fd)
     ci.unanswered = ss.unanswered;
     struct diagnosis d;
     diagnose(&d, &ci, T.expect);
-    FILE *f = fdopen(fd, "w");
-    if (!f) _exit(1);
     if (d.n)
         fprintf(f, "%d\t[%s] %s: %s\n", (int)d.f[0].sev, severity_name(d.f[0].sev), d.f[0].id, d.f[0].summary);
     else
         fprintf(f, "-1\tnone\n");
     report_document(f, &d, REPORT_TEXT);
+    diagnosis_free(&d);
+}
+
+/* the child: diagnose its copy of the tables */
+static void diagnose_child(int fd)
+{
+    FILE *f = fdopen(fd, "w");
+    if (!f) _exit(1);
+    diagnose_to(f);
+    _exit(fclose(f) == 0 ? 0 : 1);
+}
+
+/* "SEV\tWORST\nREPORT": the new diagnosis */
+static void take(char *buf)
+{
+    char *nl = buf ? strchr(buf, '\n') : NULL, *tab = buf ? strchr(buf, '\t') : NULL;
+    if (!nl || !tab || tab > nl) return;
+    *nl = 0;
+    T.worst_sev = atoi(buf);
+    snprintf(T.worst, sizeof T.worst, "%s", tab + 1);
+    free(text);
+    text = strdup(nl + 1);
+    render();
+    T.have_diag = true;
+    T.need_draw = true;
+}
+
+/* a small fleet: diagnosed in place, cheaper than a fork and its copy-on-write */
+static void diagnose_here(void)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    int64_t w = tui_wall_ns();
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) return;
+    diagnose_to(f);
     fclose(f);
-    _exit(0);
+    T.diag_at = tui_wall_ns();
+    T.diag_cost = T.diag_at - w;
+    take(buf);
+    free(buf);
 }
 
 static void start_child(void)
@@ -123,16 +163,7 @@ static void collect(void)
     T.diag_cost = tui_wall_ns() - started;
     T.diag_at = tui_wall_ns();
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || !in.p) return;
-    char *nl = strchr(in.p, '\n'), *tab = strchr(in.p, '\t');
-    if (!nl || !tab || tab > nl) return;
-    *nl = 0;
-    T.worst_sev = atoi(in.p);
-    snprintf(T.worst, sizeof T.worst, "%s", tab + 1);
-    free(text);
-    text = strdup(nl + 1);
-    render();
-    T.have_diag = true;
-    T.need_draw = true;
+    take(in.p);
 }
 
 void tui_findings_update(bool force)
@@ -142,13 +173,14 @@ void tui_findings_update(bool force)
         if (child) { again = again || force; return; }
     }
     int64_t w = tui_wall_ns();
-    int64_t period = T.diag_cost * 20 > DIAG_MIN_NS ? T.diag_cost * 20 : DIAG_MIN_NS;
+    int64_t period = T.diag_cost * 50 > DIAG_MIN_NS ? T.diag_cost * 50 : DIAG_MIN_NS;
     static bool was_at_end;
     if (T.at_end && !was_at_end) force = true;     /* the whole file: diagnose it now */
     was_at_end = T.at_end;
     if (again) { force = true; again = false; }
     if (!force && T.diag_at && w - T.diag_at < period) return;
-    start_child();
+    if (T.diag_cost < FORK_ABOVE_NS) diagnose_here();
+    else start_child();
 }
 
 void tui_findings_stop(void)
@@ -193,7 +225,13 @@ static int role_of(const char *s)
 
 void tui_findings_draw(int y0)
 {
-    if (!T.have_diag) tui_put(y0, 0, tui_attr(R_VALUE), "diagnosing...");
+    char head[200];
+    if (T.have_diag)
+        snprintf(head, sizeof head, "diagnosis of %.1f s ago, made in %lld ms%s", (double)(tui_wall_ns() - T.diag_at) / 1e9,
+                 (long long)(T.diag_cost / 1000000), child ? "; a new one is being made" : "");
+    else
+        snprintf(head, sizeof head, "diagnosing...");
+    tui_put_line(y0++, tui_attr(R_TITLE), head);
     int room = LINES - 1 - y0;
     /* long lines continue on the next rows */
     int w = COLS > 10 ? COLS : 10, y = y0, skip = T.findings_scroll, total = 0;

@@ -56,7 +56,7 @@ static const char *const help[] = {
     "  mid-connection (trackdump reads it).  For a complete copy of one device from",
     "  a file use:  trackdump -r FILE --imei '^IMEI$' -w OUT.pcap",
     "Redraws at most 10 times a second; the table refreshes once a second; the",
-    "  findings are recomputed every 5 s at most (longer on very large fleets).",
+    "  findings are recomputed every 5 s at most (every 50 times their cost).",
     NULL,
 };
 
