@@ -30,6 +30,7 @@ static pid_t child;
 static int from_child = -1;
 static struct sbuf in;
 static int64_t started;
+static size_t diag_ndev;     /* devices when the last cost was measured */
 static bool again;
 
 static void render(void);
@@ -102,6 +103,7 @@ static void diagnose_here(void)
     fclose(f);
     T.diag_at = tui_wall_ns();
     T.diag_cost = T.diag_at - w;
+    diag_ndev = T.ndevs;
     take(buf);
     free(buf);
 }
@@ -111,6 +113,7 @@ static void start_child(void)
     int p[2];
     if (pipe(p) < 0) return;
     started = tui_wall_ns();
+    diag_ndev = T.ndevs;
     pid_t pid = fork();
     if (pid < 0) { close(p[0]); close(p[1]); return; }
     if (pid == 0) {
@@ -179,7 +182,9 @@ void tui_findings_update(bool force)
     was_at_end = T.at_end;
     if (again) { force = true; again = false; }
     if (!force && T.diag_at && w - T.diag_at < period) return;
-    if (T.diag_cost < FORK_ABOVE_NS) diagnose_here();
+    /* the cost grows with the fleet: judge it at today's size */
+    double grown = diag_ndev ? (double)T.ndevs / (double)diag_ndev : T.ndevs > 1000 ? 1e9 : 1;
+    if ((double)T.diag_cost * grown < (double)FORK_ABOVE_NS) diagnose_here();
     else start_child();
 }
 
