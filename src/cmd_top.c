@@ -87,6 +87,10 @@ int cmd_top(int argc, char **argv)
     }
     int rc = pipeline_args(&pl, argc, argv, optind);
     if (rc) return rc;
+    if (pl.file && strcmp(pl.file, "-") == 0) {
+        fprintf(stderr, "trackdump: top reads its keys from standard input: give the capture as a file, not -r -\n");
+        return 2;
+    }
     if (expect_file) {
         if (expect_load(expect_file, &ex, err, sizeof err) < 0) { fprintf(stderr, "trackdump: %s\n", err); return 1; }
         for (size_t i = 0; i < ex.n; i++)

@@ -206,6 +206,8 @@ expect_rc 2 "$TD" top -r "$ROOT/captures/demo.pcap" --speed fast
 has "$ERR" "speed takes a factor"
 expect_rc 2 "$TD" top
 has "$ERR" "give either -i IFACE or -r FILE"
+expect_rc 2 "$TD" top -r - <"$ROOT/captures/demo.pcap"
+has "$ERR" "not -r -"
 expect_rc 1 "$TD" top -r "$ROOT/captures/demo.pcap" </dev/null
 has "$ERR" "top needs a terminal"
 done_tests top
