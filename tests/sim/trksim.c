@@ -3407,6 +3407,7 @@ static void server_xudp(int fd, int proto)
         server_error("udp sendto: %s", strerror(errno));
 }
 
+#ifndef TRKSIM_NO_MAIN   /* the workload generator includes this file for its encoders */
 /* ------------------------------------------------------------------ */
 /* self-test                                                            */
 
@@ -4398,3 +4399,4 @@ int main(int argc, char **argv)
     free(conns);
     return failed || server_errors ? 1 : 0;
 }
+#endif
