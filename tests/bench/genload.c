@@ -39,9 +39,10 @@ static int gen_clock_gettime(clockid_t id, struct timespec *ts)
 
 static struct {
     long devices, minutes, concurrency, mb, bad_every;
+    long once;              /* each device connects once and sends this many reports */
     uint64_t seed;
     const char *out, *counts;
-} G = { 20000, 10, -1, 200, 20000, 1, NULL, NULL };
+} G = { 20000, 10, -1, 200, 20000, 0, 1, NULL, NULL };
 
 #define SERVER_IP 0x7F000001u        /* 127.0.0.1 */
 #define DEVICE_NET 0x7F100000u       /* devices from 127.16.0.0 */
@@ -613,10 +614,12 @@ static void calibrate(double *per_msg, double *per_session)
 static void usage(FILE *f)
 {
     fputs("Usage: genload -o FILE [--devices N] [--minutes M] [--concurrency C] [--mb MB]\n"
-          "               [--seed S] [--bad-every K] [--counts FILE]\n"
+          "               [--seed S] [--bad-every K] [--once K] [--counts FILE]\n"
           "Writes a pcap of N tracker devices (every protocol) over M minutes, about MB\n"
           "megabytes, with at most about C connections open at once (default N/2), one\n"
-          "Teltonika or GT06 message in K with a broken checksum (0: none).\n", f);
+          "Teltonika or GT06 message in K with a broken checksum (0: none).  With --once K\n"
+          "each device connects once, at a random time, sends K reports 10 s apart and\n"
+          "closes (the size follows from N; --mb and --concurrency are not used).\n", f);
 }
 
 static long num(const char *o, const char *s, long lo, long hi)
@@ -636,7 +639,7 @@ int main(int argc, char **argv)
         {"devices", required_argument, 0, 'n'}, {"minutes", required_argument, 0, 'm'},
         {"concurrency", required_argument, 0, 'c'}, {"mb", required_argument, 0, 'b'},
         {"seed", required_argument, 0, 's'}, {"bad-every", required_argument, 0, 'k'},
-        {"counts", required_argument, 0, 'C'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"counts", required_argument, 0, 'C'}, {"once", required_argument, 0, 'O'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
         switch (c) {
@@ -648,6 +651,7 @@ int main(int argc, char **argv)
         case 's': G.seed = (uint64_t)num("--seed", optarg, 0, 0x7fffffffL); break;
         case 'k': G.bad_every = num("--bad-every", optarg, 0, 0x7fffffffL); break;
         case 'C': G.counts = optarg; break;
+        case 'O': G.once = num("--once", optarg, 1, 1000); break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -675,6 +679,7 @@ int main(int argc, char **argv)
     double interval_s = span_s * online / msgs;
     if (interval_s < 1) interval_s = 1;
     double offline_s = online >= 1.0 ? 30.0 : per_session_msgs * interval_s * (1 - online) / online;
+    if (G.once) interval_s = 10.0;
 
     out = fopen(G.out, "wb");
     if (!out) { fprintf(stderr, "genload: cannot write '%s': %s\n", G.out, strerror(errno)); return 1; }
@@ -695,7 +700,11 @@ int main(int argc, char **argv)
         struct gdev *g = &gd[i];
         dev_setup(g, p, per_proto[p]++, DEVICE_NET + (uint32_t)i);
         double first;
-        if ((double)(rng_next(&sched) % 1000000) / 1e6 < online) {
+        if (G.once) {
+            double room = span_s - (double)(G.once + 1) * interval_s * 1.2;
+            first = room > 0 ? (double)(rng_next(&sched) % 1000000) / 1e6 * room : 0;
+            g->left = (uint16_t)G.once;
+        } else if ((double)(rng_next(&sched) % 1000000) / 1e6 < online) {
             first = (double)(rng_next(&sched) % 1000000) / 1e6 * interval_s;
             g->left = (uint16_t)rng_range(&sched, 1, 25);
         } else {
@@ -708,7 +717,7 @@ int main(int argc, char **argv)
     uint64_t target = (uint64_t)G.mb * 1000000u;
     while (ehn) {
         struct ev e = ev_pop();
-        if (e.t >= end_us || W.bytes >= target) break;
+        if (e.t >= end_us || (!G.once && W.bytes >= target)) break;
         pkt_flush(e.t);
         struct gdev *g = &gd[e.i];
         int64_t next;
@@ -719,6 +728,7 @@ int main(int argc, char **argv)
             next = t + (int64_t)(interval_s * jit * 1e6);
         } else if (g->left == 0) {
             session_end(g, e.t);
+            if (G.once) continue;
             next = e.t + (int64_t)(offline_s * jit * 1e6);
         } else {
             session_message(g, e.t);
@@ -737,8 +747,8 @@ int main(int argc, char **argv)
     FILE *cf = G.counts ? fopen(G.counts, "w") : NULL;
     if (G.counts && !cf) { fprintf(stderr, "genload: cannot write '%s'\n", G.counts); return 1; }
     if (cf) {
-        fprintf(cf, "# genload --devices %ld --minutes %ld --concurrency %ld --mb %ld --seed %llu --bad-every %ld\n",
-                G.devices, G.minutes, G.concurrency, G.mb, (unsigned long long)G.seed, G.bad_every);
+        fprintf(cf, "# genload --devices %ld --minutes %ld --concurrency %ld --mb %ld --seed %llu --bad-every %ld --once %ld\n",
+                G.devices, G.minutes, G.concurrency, G.mb, (unsigned long long)G.seed, G.bad_every, G.once);
         fprintf(cf, "devices %ld\nbytes %llu\npackets %llu\nseconds %.3f\ninterval %.3f\n", G.devices,
                 (unsigned long long)W.bytes, (unsigned long long)W.packets, (double)W.last_us / 1e6, interval_s);
         fprintf(cf, "messages %llu\nok %llu\nmalformed %llu\n", (unsigned long long)(up + down),
