@@ -47,6 +47,7 @@ struct flowrec {
     bool answered;                    /* the SYN got a SYN/ACK */
     bool tomb_idle;                   /* tombstone of an idle close: data reopens it */
     int64_t syn_ns;
+    struct tcp_stream *ns;            /* libnids's stream, from its JUST_EST to its end */
     struct half h[2];
     struct flowrec *hnext;
     struct flowrec *prev, *next;
@@ -84,11 +85,12 @@ static uint64_t mix64(uint64_t x)
     return x;
 }
 
+/* the same bucket for both directions of a flow, so one probe finds it */
 static size_t khash(const struct fkey *k)
 {
-    uint64_t a = ((uint64_t)k->cli << 32) | k->srv;
-    uint64_t b = ((uint64_t)k->cport << 24) | ((uint64_t)k->sport << 8) | k->proto;
-    return (size_t)(mix64(a ^ F.seed) ^ mix64(b + F.seed)) & F.tabmask;
+    uint64_t a = ((uint64_t)k->cli << 16) | k->cport, b = ((uint64_t)k->srv << 16) | k->sport;
+    uint64_t lo = a < b ? a : b, hi = a < b ? b : a;
+    return (size_t)(mix64(lo ^ F.seed) ^ mix64(hi + F.seed + k->proto)) & F.tabmask;
 }
 
 static bool keq(const struct fkey *a, const struct fkey *b)
@@ -103,16 +105,37 @@ const char *flows_close_name(enum conn_close_why why)
     return why < CLOSE__N ? n[why] : "?";
 }
 
+/* decimal digits of v at p; returns the end */
+static char *put_dec(char *p, unsigned v)
+{
+    char t[10];
+    int k = 0;
+    do { t[k++] = (char)('0' + v % 10); v /= 10; } while (v);
+    while (k) *p++ = t[--k];
+    return p;
+}
+
 void endpoint_str(const struct endpoint *e, char *buf, size_t n)
 {
-    char a[INET6_ADDRSTRLEN];
+    char a[INET6_ADDRSTRLEN + 8], *p = a;
     if (e->family == 6) {
-        inet_ntop(AF_INET6, e->addr, a, sizeof a);
-        snprintf(buf, n, "[%s]:%u", a, e->port);
+        *p++ = '[';
+        inet_ntop(AF_INET6, e->addr, p, INET6_ADDRSTRLEN);
+        p += strlen(p);
+        *p++ = ']';
     } else {
-        inet_ntop(AF_INET, e->addr, a, sizeof a);
-        snprintf(buf, n, "%s:%u", a, e->port);
+        for (int i = 0; i < 4; i++) {        /* what inet_ntop writes, without its cost */
+            p = put_dec(p, e->addr[i]);
+            if (i < 3) *p++ = '.';
+        }
     }
+    *p++ = ':';
+    p = put_dec(p, e->port);
+    size_t k = (size_t)(p - a);
+    if (!n) return;
+    if (k >= n) k = n - 1;
+    memcpy(buf, a, k);
+    buf[k] = 0;
 }
 
 /* ---------- lists and table ---------- */
@@ -135,6 +158,7 @@ static void list_append(struct flowrec *f, int list)
 
 static void touch(struct flowrec *f, int list)
 {
+    if (f->list == list && !f->next) return;   /* already the most recent */
     list_unlink(f);
     list_append(f, list);
 }
@@ -143,6 +167,17 @@ static struct flowrec *lookup(const struct fkey *k)
 {
     for (struct flowrec *f = F.tab[khash(k)]; f; f = f->hnext)
         if (keq(&f->k, k)) return f;
+    return NULL;
+}
+
+/* the flow of a packet from k's client side (*from_cli) or of its answer */
+static struct flowrec *lookup_either(const struct fkey *k, const struct fkey *rev, bool *from_cli)
+{
+    for (struct flowrec *f = F.tab[khash(k)]; f; f = f->hnext) {
+        if (keq(&f->k, k)) { *from_cli = true; return f; }
+        if (keq(&f->k, rev)) { *from_cli = false; return f; }
+    }
+    *from_cli = true;
     return NULL;
 }
 
@@ -166,6 +201,7 @@ static struct tuple4 tuple_of(const struct fkey *k)
 
 static struct tcp_stream *nids_stream(const struct flowrec *f)
 {
+    if (f->ns) return f->ns;
     struct tuple4 t = tuple_of(&f->k);
     return nids_find_tcp_stream(&t);
 }
@@ -175,7 +211,23 @@ static void nids_forget(struct flowrec *f)
 {
     if (f->k.proto != 6 || F.in_nids) return;
     struct tcp_stream *s = nids_stream(f);
+    f->ns = NULL;
     if (s) { s->user = NULL; nids_free_tcp_stream(s); }
+}
+
+/* libnids keeps a 4 KB buffer per direction for the life of a connection; once
+ * every byte was delivered, give it back so an idle connection costs little */
+static void nids_trim(struct flowrec *f)
+{
+    struct tcp_stream *s = f->ns;
+    if (!s) return;
+    struct half_stream *hs[2] = {&s->client, &s->server};
+    for (int i = 0; i < 2; i++)
+        if (hs[i]->data && hs[i]->count == hs[i]->offset) {
+            free(hs[i]->data);
+            hs[i]->data = NULL;
+            hs[i]->bufsize = 0;
+        }
 }
 
 /* close as the session sees it; TCP flows stay as tombstones for late packets */
@@ -439,6 +491,7 @@ static void on_tcp(struct tcp_stream *a, void **unused)
         f = flow_of_stream(a);
         if (!f || f->state == F_CLOSED) return;
         a->user = f;
+        f->ns = a;
         a->client.collect++;
         a->server.collect++;
         f->state = F_OPEN;
@@ -465,6 +518,7 @@ static void on_tcp(struct tcp_stream *a, void **unused)
     default: {
         f = a->user;
         a->user = NULL;
+        if (f) f->ns = NULL;                 /* libnids frees the stream after this call */
         if (!f || f->state == F_CLOSED) return;
         enum conn_close_why why = a->nids_state == NIDS_RESET ? CLOSE_RST :
                                   a->nids_state == NIDS_EXITING ? CLOSE_END : CLOSE_FIN;
@@ -518,9 +572,8 @@ static void udp_deliver(uint32_t saddr, uint32_t daddr, uint16_t sport, uint16_t
                         const uint8_t *p, size_t n, const struct raw_frame *fr)
 {
     struct fkey k1 = {saddr, daddr, sport, dport, 17}, k2 = {daddr, saddr, dport, sport, 17};
-    bool from_cli = true;
-    struct flowrec *f = lookup(&k1);
-    if (!f) { f = lookup(&k2); from_cli = false; }
+    bool from_cli;
+    struct flowrec *f = lookup_either(&k1, &k2, &from_cli);
     if (f && f->state == F_CLOSED) { table_remove(f); f = NULL; }
     if (!f) {
         from_cli = src_is_client(sport, dport, TRK_UDP);
@@ -580,9 +633,8 @@ static void tcp_packet(uint32_t saddr, uint32_t daddr, const struct endpoint *sr
 {
     const uint8_t SYN = 0x02, RST = 0x04, ACK = 0x10, FIN = 0x01;
     struct fkey k1 = {saddr, daddr, t->sport, t->dport, 6}, k2 = {daddr, saddr, t->dport, t->sport, 6};
-    bool from_cli = true;
-    struct flowrec *f = lookup(&k1);
-    if (!f) { f = lookup(&k2); from_cli = false; }
+    bool from_cli;
+    struct flowrec *f = lookup_either(&k1, &k2, &from_cli);
     bool syn_only = (t->flags & (SYN | ACK | RST)) == SYN;
     bool data = t->plen > 0 && (t->flags & ACK) && !(t->flags & (SYN | RST));
 
@@ -635,6 +687,7 @@ static void tcp_packet(uint32_t saddr, uint32_t daddr, const struct endpoint *sr
     }
     if (f->state == F_OPEN && (t->plen > 0 || (t->flags & FIN))) check_hole(f, sender, t->seq, false);
     feed(feed_ip, feed_len);
+    if (t->plen > 0) nids_trim(f);
     if (f->state == F_OPEN && (t->flags & RST) && !nids_stream(f)) do_close(f, CLOSE_RST);
 }
 

@@ -67,6 +67,7 @@ struct gdev {
     uint32_t ip, cseq, sseq, tsoff;
     uint16_t cport, rtt_ms, left;    /* messages left in this session */
     uint8_t online;
+    uint8_t quiet;                   /* UDP: no datagram sent yet in this session */
 };
 
 static struct gdev *gd;
@@ -351,6 +352,7 @@ static int64_t exchange(struct gdev *g, int64_t t, const struct buf *up, const s
     int64_t proc = 300 + (int64_t)rng_range(&g->srng, 0, 4000);      /* server think time, us */
     int64_t rtt = (int64_t)g->rtt_ms * 1000;
     if (dev_udp(g)) {
+        if (g->quiet) { g->quiet = 0; W.udp_flows++; }   /* a flow once it has a datagram */
         udp_dgram(g, true, t, up->b, up->n);
         if (ans->n) udp_dgram(g, false, t + proc, ans->b, ans->n);
         return t + proc + rtt;
@@ -453,7 +455,7 @@ static int64_t session_start(struct gdev *g, int64_t t)
     g->tsoff = (uint32_t)rng_next(&g->srng);
     W.sessions++;
     if (dev_udp(g)) {
-        W.udp_flows++;
+        g->quiet = 1;
     } else {
         g->cseq = (uint32_t)rng_next(&g->srng);
         g->sseq = (uint32_t)rng_next(&g->srng);
