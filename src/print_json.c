@@ -42,7 +42,7 @@ static void jstr(struct sbuf *b, const char *s)
 }
 
 /* "%llu" */
-static void put_u64(struct sbuf *b, unsigned long long u)
+void pr_u64(struct sbuf *b, unsigned long long u)
 {
     char t[24];
     size_t i = sizeof t;
@@ -50,17 +50,17 @@ static void put_u64(struct sbuf *b, unsigned long long u)
     sb_put(b, t + i, sizeof t - i);
 }
 
-/* "%d" */
-static void put_int(struct sbuf *b, long long v)
+/* "%lld" */
+void pr_int(struct sbuf *b, long long v)
 {
-    if (v < 0) { sb_putc(b, '-'); put_u64(b, 0 - (unsigned long long)v); }
-    else put_u64(b, (unsigned long long)v);
+    if (v < 0) { sb_putc(b, '-'); pr_u64(b, 0 - (unsigned long long)v); }
+    else pr_u64(b, (unsigned long long)v);
 }
 
 /* "%.<dec>f" (dec <= 7) of a finite v.  The scaled value is rounded here only when
  * it is clearly away from a half, where printf's exact rounding gives the same
  * digits; otherwise printf does it. */
-static void put_fixed(struct sbuf *b, double v, int dec)
+void pr_fixed(struct sbuf *b, double v, int dec)
 {
     static const double p10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7};
     static const unsigned long long u10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
@@ -70,7 +70,7 @@ static void put_fixed(struct sbuf *b, double v, int dec)
         if (fabs(frac - 0.5) > a * 1e-15 + 1e-9) {
             unsigned long long r = (unsigned long long)whole + (frac > 0.5);
             if (signbit(v)) sb_putc(b, '-');
-            put_u64(b, r / u10[dec]);
+            pr_u64(b, r / u10[dec]);
             if (dec) {
                 char t[8];
                 unsigned long long f = r % u10[dec];
@@ -88,7 +88,7 @@ static void put_fixed(struct sbuf *b, double v, int dec)
 
 static void jnum(struct sbuf *b, double v, int dec)
 {
-    if (isfinite(v)) put_fixed(b, v, dec);
+    if (isfinite(v)) pr_fixed(b, v, dec);
     else PUT(b, "null");
 }
 
@@ -117,30 +117,31 @@ static void put_digits(struct sbuf *b, unsigned long long v, int width)
     sb_put(b, t, (size_t)width);
 }
 
-/* the capture time as fmt_ts_us() writes it, in quotes */
-static void jts(struct sbuf *b, int64_t ns)
+/* the capture time as fmt_ts_us() writes it */
+void pr_ts_us(struct sbuf *b, int64_t ns)
 {
     static struct civil_cache cc;
     int64_t s = ns / 1000000000LL, frac = ns % 1000000000LL;
     if (frac < 0) { frac += 1000000000LL; s--; }
-    sb_putc(b, '"');
     put_civil(b, &cc, s);
     sb_putc(b, '.');
     put_digits(b, (unsigned long long)(frac / 1000), 6);
-    PUT(b, "Z\"");
+    sb_putc(b, 'Z');
 }
 
-/* a device time as fmt_time_ms() writes it, in quotes */
-static void jtime(struct sbuf *b, int64_t ms)
+/* a device time as fmt_time_ms() writes it */
+void pr_time_ms(struct sbuf *b, int64_t ms)
 {
     static struct civil_cache cc;
     int64_t s = ms / 1000, frac = ms % 1000;
     if (frac < 0) { frac += 1000; s--; }
-    sb_putc(b, '"');
     put_civil(b, &cc, s);
     if (frac) { sb_putc(b, '.'); put_digits(b, (unsigned long long)frac, 3); }
-    PUT(b, "Z\"");
+    sb_putc(b, 'Z');
 }
+
+static void jts(struct sbuf *b, int64_t ns) { sb_putc(b, '"'); pr_ts_us(b, ns); sb_putc(b, '"'); }
+static void jtime(struct sbuf *b, int64_t ms) { sb_putc(b, '"'); pr_time_ms(b, ms); sb_putc(b, '"'); }
 
 static void jendpoint(struct sbuf *b, const struct endpoint *e)
 {
@@ -162,7 +163,7 @@ static void record_json(struct sbuf *b, const struct trk_msg *m, const struct tr
     if (r->has & TRK_R_ALT) { key(b, "alt", &first); jnum(b, r->alt, 1); }
     if (r->has & TRK_R_SPEED) { key(b, "speed", &first); jnum(b, r->speed, 2); }
     if (r->has & TRK_R_COURSE) { key(b, "course", &first); jnum(b, r->course, 1); }
-    if (r->has & TRK_R_SATS) { key(b, "sats", &first); put_int(b, r->sats); }
+    if (r->has & TRK_R_SATS) { key(b, "sats", &first); pr_int(b, r->sats); }
     if (r->io_count) {
         key(b, "io", &first);
         sb_putc(b, '{');
@@ -170,10 +171,10 @@ static void record_json(struct sbuf *b, const struct trk_msg *m, const struct tr
             const struct trk_io *io = &m->io[r->io_first + i];
             if (i) sb_putc(b, ',');
             sb_putc(b, '"');
-            put_u64(b, io->id);
+            pr_u64(b, io->id);
             PUT(b, "\":");
             if (io->hex) { sb_putc(b, '"'); sb_puts(b, io->hex); sb_putc(b, '"'); }
-            else put_u64(b, (unsigned long long)io->u);
+            else pr_u64(b, (unsigned long long)io->u);
         }
         sb_putc(b, '}');
     }
@@ -189,7 +190,7 @@ void render_json(struct sbuf *b, const struct trk_msg *m, const struct conn *c, 
         key(b, "src", &first); jendpoint(b, m->dir == TRK_UP ? &c->cli : &c->srv);
         key(b, "dst", &first); jendpoint(b, m->dir == TRK_UP ? &c->srv : &c->cli);
     } else {
-        key(b, "input", &first); put_int(b, o->input);
+        key(b, "input", &first); pr_int(b, o->input);
     }
     key(b, "transport", &first); jstr(b, m->transport == TRK_UDP ? "udp" : "tcp");
     key(b, "dir", &first); jstr(b, m->dir == TRK_UP ? "up" : "down");
