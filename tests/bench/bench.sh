@@ -28,19 +28,14 @@ TD=$BUILD/trackdump
 GEN=$BUILD/bench/genload
 PCAPREAD=$BUILD/bench/pcapread
 NIDSREAD=$BUILD/bench/nidsread
+RUNSTAT=$BUILD/bench/runstat
 
 say() { printf '%s\n' "$*" >&2; }
 die() { say "bench: $*"; exit "${2:-1}"; }
 
-for t in "$TD" "$GEN" "$PCAPREAD" "$NIDSREAD"; do
+for t in "$TD" "$GEN" "$PCAPREAD" "$NIDSREAD" "$RUNSTAT"; do
     [ -x "$t" ] || die "$t is missing (make bench builds it)" 2
 done
-if [ ! -x /usr/bin/time ]; then
-    if [ "$(id -u)" = 0 ]; then
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null 2>&1
-    fi
-    [ -x /usr/bin/time ] || die "/usr/bin/time is missing: apt-get install -y time" 2
-fi
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
 RESULTS_ABS=$(cd "$(dirname "$RESULTS")" && pwd)/$(basename "$RESULTS")
@@ -50,32 +45,32 @@ RESULTS_ABS=$(cd "$(dirname "$RESULTS")" && pwd)/$(basename "$RESULTS")
 # key VALUE from a genload counts file
 count() { awk -v k="$1" '$1 == k { print $2; exit }' "$2"; }
 
-# run NAME CMD...: RUNS times; appends "NAME seconds rss_kb" lines to $WORK/times
+# run NAME CMD...: RUNS times; appends "NAME wall_us rss_kb cpu_s" lines to $WORK/times
 run() {
     name=$1; shift
     i=0
     while [ "$i" -lt "$RUNS" ]; do
         i=$((i + 1))
         if [ -n "${PRE:-}" ]; then sh -c "$PRE"; fi
-        t0=$(date +%s%N)
-        /usr/bin/time -f '%M' -o "$WORK/rss" "$@" >/dev/null 2>"$WORK/stderr"
+        "$RUNSTAT" "$WORK/cost" "$@" >/dev/null 2>"$WORK/stderr"
         rc=$?
-        t1=$(date +%s%N)
         if [ "$rc" != 0 ]; then
             say "bench: $name exited $rc:"; sed 's/^/  /' "$WORK/stderr" >&2
             echo "$name fail 0" >>"$WORK/times"
             return 1
         fi
-        echo "$name $(( (t1 - t0) / 1000 )) $(tail -1 "$WORK/rss")" >>"$WORK/times"
+        awk -v n="$name" '{ print n, $1, $3, $2 / 1e6 }' "$WORK/cost" >>"$WORK/times"
     done
 }
 
-# stats NAME: "median min max rss_kb" (seconds) from $WORK/times
+# stats NAME: "median min max rss_kb cpu_median" (seconds) from $WORK/times
 stats() {
+    cpu=$(awk -v n="$1" '$1 == n && $2 != "fail" { print $4 }' "$WORK/times" | sort -n |
+          awk '{ c[NR] = $1 } END { if (NR) print NR % 2 ? c[(NR + 1) / 2] : (c[NR / 2] + c[NR / 2 + 1]) / 2 }')
     awk -v n="$1" '$1 == n && $2 != "fail" { print $2, $3 }' "$WORK/times" | sort -n |
-        awk '{ t[NR] = $1 / 1e6; if ($2 > rss) rss = $2 }
+        awk -v cpu="$cpu" '{ t[NR] = $1 / 1e6; if ($2 > rss) rss = $2 }
              END { if (!NR) exit; m = NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2;
-                   printf "%.3f %.3f %.3f %d\n", m, t[1], t[NR], rss }'
+                   printf "%.3f %.3f %.3f %d %.3f\n", m, t[1], t[NR], rss, cpu }'
 }
 
 # replace the lines between "<!-- NAME:begin -->" and "<!-- NAME:end -->" of FILE by BODY_FILE
@@ -155,8 +150,8 @@ fi
 : >"$WORK/times"
 cat "$PCAP" >/dev/null                                  # the file in the page cache for every tool
 "$GEN" -o "$WORK/tiny.pcap" --devices 4 --minutes 1 --mb 1 2>/dev/null
-/usr/bin/time -f '%M' -o "$WORK/rss" "$TD" $TDOPT -q -r "$WORK/tiny.pcap" 2>/dev/null
-BASE_RSS=$(tail -1 "$WORK/rss")
+"$RUNSTAT" "$WORK/cost" "$TD" $TDOPT -q -r "$WORK/tiny.pcap" 2>/dev/null
+BASE_RSS=$(awk '{ print $3 }' "$WORK/cost")
 "$TD" report -r "$WORK/tiny.pcap" >/dev/null 2>&1
 REPORT_RC=$?
 
@@ -174,21 +169,22 @@ if command -v tcpflow >/dev/null 2>&1; then
     rm -rf "$WORK/tcpflow"
 fi
 
-FLOOR=$(stats pcapread | awk '{ print $1 }')
+# ratios are of CPU time (user + system): the machine may be shared, wall time is shown too
+FLOOR=$(stats pcapread | awk '{ print ($5 > 0 ? $5 : 0.001) }')
 TABLE=$WORK/table
 {
-    echo "| # | tool | median s | spread s (min-max) | MB/s | messages/s | x bare read | peak RSS MB |"
-    echo "|---|---|---:|---:|---:|---:|---:|---:|"
+    echo "| # | tool | median s | spread s (min-max) | CPU s | MB/s | messages/s | x bare read (CPU) | peak RSS MB |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
 } >"$TABLE"
 row() {   # row NUM NAME SHOWN
     s=$(stats "$2")
     if [ -z "$s" ]; then
-        echo "| $1 | \`$3\` | n/a (not available) | | | | | |" >>"$TABLE"
+        echo "| $1 | \`$3\` | n/a (not available) | | | | | | |" >>"$TABLE"
         return
     fi
     echo "$s" | awk -v num="$1" -v shown="$3" -v b="$BYTES" -v m="$MSGS" -v f="$FLOOR" '
-        { printf "| %s | `%s` | %.3f | %.3f-%.3f | %.0f | %.0f | %.1f | %.1f |\n",
-          num, shown, $1, $2, $3, b / 1e6 / $1, m / $1, $1 / f, $4 / 1024 }' >>"$TABLE"
+        { printf "| %s | `%s` | %.3f | %.3f-%.3f | %.3f | %.0f | %.0f | %.1f | %.1f |\n",
+          num, shown, $1, $2, $3, $5, b / 1e6 / $1, m / $1, $5 / f, $4 / 1024 }' >>"$TABLE"
 }
 row 1 pcapread "pcapread FILE (bare libpcap loop)"
 row 2 nidsread "nidsread FILE (libnids, empty callback)"
@@ -196,13 +192,13 @@ row 3 td-q "trackdump -q -r FILE"
 row 4 td-j "trackdump -j -r FILE > /dev/null"
 row 5 td-report "trackdump report -r FILE"
 if command -v tshark >/dev/null 2>&1; then row 6 tshark "tshark -r FILE -q -z conv,tcp"
-else echo "| 6 | \`tshark -r FILE -q -z conv,tcp\` | n/a (not installed) | | | | | |" >>"$TABLE"; fi
+else echo "| 6 | \`tshark -r FILE -q -z conv,tcp\` | n/a (not installed) | | | | | | |" >>"$TABLE"; fi
 if command -v tcpflow >/dev/null 2>&1; then row 7 tcpflow "tcpflow -r FILE -o DIR"
-else echo "| 7 | \`tcpflow -r FILE -o DIR\` | n/a (not installed) | | | | | |" >>"$TABLE"; fi
+else echo "| 7 | \`tcpflow -r FILE -o DIR\` | n/a (not installed) | | | | | | |" >>"$TABLE"; fi
 
 # targets
 missed=0
-ratio() { s=$(stats "$1"); [ -n "$s" ] && echo "$s" | awk -v f="$FLOOR" '{ printf "%.1f", $1 / f }'; }
+ratio() { s=$(stats "$1"); [ -n "$s" ] && echo "$s" | awk -v f="$FLOOR" '{ printf "%.1f", $5 / f }'; }
 verdict() { awk -v v="$1" -v lim="$2" 'BEGIN { print (v != "" && v + 0 <= lim + 0) ? "met" : "MISSED" }'; }
 RQ=$(ratio td-q); RJ=$(ratio td-j)
 RSSQ=$(stats td-q | awk '{ print $4 }')
@@ -211,7 +207,7 @@ V1=$(verdict "$RQ" 5); V2=$(verdict "$RJ" 8); V3=$(verdict "$PERCONN" 10)
 for v in "$V1" "$V2" "$V3"; do [ "$v" = MISSED ] && missed=1; done
 {
     echo
-    echo "Targets (ratios to the bare read, so they hold on any machine):"
+    echo "Targets (ratios of CPU time to the bare read's, so they hold on any machine):"
     echo
     echo "- full decode (3) at most 5x the bare read: ${RQ:-n/a}x, $V1"
     echo "- JSON output (4) at most 8x the bare read: ${RJ:-n/a}x, $V2"
@@ -222,7 +218,7 @@ for v in "$V1" "$V2" "$V3"; do [ "$v" = MISSED ] && missed=1; done
 
 SC=$WORK/scale
 {
-    echo "| devices | capture MB | connections (peak open) | trackdump -q s | us per device | trackdump report s | us per device |"
+    echo "| devices | capture MB | connections (peak open) | trackdump -q CPU s | us per device | trackdump report CPU s | us per device |"
     echo "|---:|---:|---:|---:|---:|---:|---:|"
 } >"$SC"
 for n in $SCALE; do
@@ -234,8 +230,8 @@ for n in $SCALE; do
     cat "$F" >/dev/null
     run "scale-q-$n" "$TD" --max-flows "$smf" -q -r "$F"
     [ "$REPORT_RC" != 2 ] && run "scale-r-$n" "$TD" report --max-flows "$smf" -r "$F"
-    q=$(stats "scale-q-$n" | awk '{ print $1 }')
-    r=$(stats "scale-r-$n" | awk '{ print $1 }')
+    q=$(stats "scale-q-$n" | awk '{ print $5 }')
+    r=$(stats "scale-r-$n" | awk '{ print $5 }')
     awk -v n="$n" -v b="$(count bytes "$WORK/scale.counts")" -v c="$(count connections "$WORK/scale.counts")" \
         -v p="$sp" -v q="$q" -v r="$r" 'BEGIN {
         printf "| %d | %.0f | %d (%d) | %.3f | %.1f | %s | %s |\n", n, b / 1e6, c, p, q, q * 1e6 / n,
