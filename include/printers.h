@@ -3,6 +3,8 @@
 #define TRK_PRINTERS_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "flows.h"
 #include "msg.h"
@@ -20,12 +22,14 @@ void render_text(struct sbuf *b, const struct trk_msg *m, const struct conn *c, 
 /* one message as a JSON object and a newline */
 void render_json(struct sbuf *b, const struct trk_msg *m, const struct conn *c, const struct print_opts *o);
 
-/* the printers' numbers and times without printf, byte for byte what the printf
- * format or function named gives */
-void pr_u64(struct sbuf *b, unsigned long long v);     /* "%llu" */
-void pr_int(struct sbuf *b, long long v);              /* "%lld" */
-void pr_fixed(struct sbuf *b, double v, int dec);      /* "%.<dec>f", dec 0..7 */
-void pr_ts_us(struct sbuf *b, int64_t ns);             /* fmt_ts_us() */
-void pr_time_ms(struct sbuf *b, int64_t ms);           /* fmt_time_ms() */
+/* the printers' numbers and times without printf, written to out and their length
+ * returned: byte for byte what the printf format or function named gives.  out
+ * has room for PR_NUM_MAX bytes (times: 64). */
+#define PR_NUM_MAX 400
+size_t pr_fmt_u64(char *out, unsigned long long v);     /* "%llu" */
+size_t pr_fmt_int(char *out, long long v);              /* "%lld" */
+size_t pr_fmt_fixed(char *out, double v, int dec);      /* "%.<dec>f", dec 0..7 */
+size_t pr_fmt_ts_us(char *out, int64_t ns);             /* fmt_ts_us() */
+size_t pr_fmt_time_ms(char *out, int64_t ms);           /* fmt_time_ms() */
 
 #endif

@@ -16,6 +16,12 @@ const char *status_name(enum trk_status s)
 
 #define PUT(b, lit) sb_put((b), (lit), sizeof(lit) - 1)
 
+static void pr_u64(struct sbuf *b, unsigned long long v) { char t[24]; sb_put(b, t, pr_fmt_u64(t, v)); }
+static void pr_int(struct sbuf *b, long long v) { char t[24]; sb_put(b, t, pr_fmt_int(t, v)); }
+static void pr_fixed(struct sbuf *b, double v, int dec) { char t[PR_NUM_MAX]; sb_put(b, t, pr_fmt_fixed(t, v, dec)); }
+static void pr_ts_us(struct sbuf *b, int64_t ns) { char t[64]; sb_put(b, t, pr_fmt_ts_us(t, ns)); }
+static void pr_time_ms(struct sbuf *b, int64_t ms) { char t[64]; sb_put(b, t, pr_fmt_time_ms(t, ms)); }
+
 /* sb_text_str() with runs of plain characters in one piece */
 static void text_str(struct sbuf *b, const char *s, size_t n)
 {
