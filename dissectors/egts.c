@@ -419,6 +419,7 @@ static void egts_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
         m->is_reply.set = true;
         m->is_reply.key = rpid;
         m->is_reply.count = x.nconfirm;
+        m->is_reply.counted = true;
         m->is_reply.accept = pr == 0 && !x.reject;
         return;
     }
@@ -442,6 +443,7 @@ static void egts_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
             m->is_reply.set = true;
             m->is_reply.key = 0x10000u | pid;
             m->is_reply.count = x.nconfirm;
+            m->is_reply.counted = true;
             m->is_reply.accept = !x.reject;
         }
         m->want_reply.set = true;

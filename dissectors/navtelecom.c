@@ -192,6 +192,7 @@ static void flex_decode(struct nv *x, struct trk_rd *rd)
             field_int(m, "count", cnt);
             m->is_reply.key = (uint32_t)t << 24 | cnt;
             m->is_reply.count = cnt;
+            m->is_reply.counted = true;
         } else {
             if (rd_left(&c) >= 4) {
                 uint32_t idx = rd_le32(&c);
@@ -519,6 +520,7 @@ static void ntcb_decode(struct nv *x, struct trk_rd *rd)
             field_int(m, "count", cnt);
             m->is_reply.key = (uint32_t)'A' << 24 | cnt;
             m->is_reply.count = cnt;
+            m->is_reply.counted = true;
         } else {
             uint32_t idx = rd_le32(&c);
             field_int(m, "index", idx);

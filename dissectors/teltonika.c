@@ -709,6 +709,7 @@ static void decode_tcp(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
         m->is_reply.set = true;
         m->is_reply.key = 0;
         m->is_reply.count = cnt;
+        m->is_reply.counted = true;
         m->is_reply.accept = true;
         return;
     }
@@ -758,6 +759,7 @@ static void decode_udp(struct trk_rd *rd, enum trk_dir d, struct trk_msg *m)
         m->is_reply.set = true;
         m->is_reply.key = avl_id;
         m->is_reply.count = cnt;
+        m->is_reply.counted = true;
         m->is_reply.accept = true;
         return;
     }

@@ -318,6 +318,7 @@ static void decode_down(struct trk_msg *m, struct tok type, struct tok body)
         bool ok = tok_uint(body, &n);
         ack(m, K_BLACKBOX, body, ok);
         m->is_reply.count = ok ? (uint32_t)n : 0;
+        m->is_reply.counted = true;
     } else if (tok_is(type, "AP")) ack(m, K_PING, body, true);
     else if (tok_is(type, "AM")) ack(m, K_MSG, body, one);
     else if (tok_is(type, "AI")) ack(m, K_PHOTO, body, one || body.n == 0);

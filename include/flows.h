@@ -19,17 +19,21 @@ struct endpoint {
 
 enum conn_close_why { CLOSE_FIN = 0, CLOSE_RST, CLOSE_IDLE, CLOSE_EVICTED, CLOSE_END, CLOSE_REUSED, CLOSE__N };
 enum hs_fact { HS_SYN_RST, HS_SYN_UNANSWERED, HS_SYN_ANSWERED };
+enum conn_closer { CLOSER_UNKNOWN = 0, CLOSER_DEVICE, CLOSER_SERVER };   /* who sent the first FIN/RST */
 
 struct conn {
     uint64_t id;
     struct endpoint cli, srv;  /* cli = device side, srv = tracker (server) side */
     unsigned transport;        /* TRK_TCP or TRK_UDP */
     bool midstream;            /* TCP picked up without its handshake */
+    uint8_t closer;            /* enum conn_closer */
     int64_t first_ns, last_ns; /* capture times */
     uint64_t bytes[2];         /* payload bytes by direction (TRK_UP, TRK_DOWN) */
     uint8_t selected;          /* packet writer: 0 undecided, 1 written, 2 not (output layer) */
     void *app;                 /* owned by the session layer */
-    void *outq;                /* owned by the output layer: packets waiting for a decision */
+    void *outq;                /* owned by the packet writer: packets waiting for a decision */
+    void *held;                /* owned by the output layer: lines waiting for their ACK verdict */
+    void *dev;                 /* owned by the device table: the device of this connection */
 };
 
 /* the captured frame a packet came in, for writers that copy packets */

@@ -67,6 +67,29 @@ struct trk_reply {
     uint32_t key;          /* protocol-defined: serial, protocol number, ... */
     uint32_t count;        /* records sent / records acknowledged */
     bool accept;           /* on an ACK: accepted (false = rejected) */
+    bool counted;          /* on an ACK: `count` comes from the wire (compare it) */
+};
+
+/* How the server answered a request (filled by the session layer; see acks.h). */
+enum trk_ack_verdict { TRK_ACK_NONE = 0, TRK_ACK_OK, TRK_ACK_WRONG, TRK_ACK_REJECTED, TRK_ACK_MISSING };
+
+/* why a request counts as unanswered */
+enum trk_ack_cause {
+    TRK_MISS_RESENT = 1,   /* the device sent the same bytes again */
+    TRK_MISS_TIMEOUT,      /* no answer within the timeout */
+    TRK_MISS_CLOSED,       /* the connection closed (FIN, RST, idle, reuse) */
+    TRK_MISS_OVERFLOW,     /* too many requests waiting */
+    TRK_MISS_END,          /* the capture ended: the answer may have come later */
+};
+
+struct trk_ack {
+    uint8_t verdict;       /* enum trk_ack_verdict */
+    uint8_t cause;         /* missing: enum trk_ack_cause */
+    uint32_t req_seq;      /* the request's message number in its connection */
+    int64_t req_ts_ns;     /* the request's capture time */
+    int64_t latency_ns;    /* reply time - request time (OK, WRONG, REJECTED) */
+    const char *req_type;  /* the request's type */
+    char detail[96];       /* WRONG: what is wrong; MISSING: why it is considered missing */
 };
 
 struct trk_msg {
@@ -95,6 +118,8 @@ struct trk_msg {
     size_t rawlen;
     int64_t ts_ns;         /* capture time */
     uint64_t conn_id;
+    uint32_t seq;          /* message number in its connection, from 1 */
+    struct trk_ack ack;    /* on a reply: the request it answers and the verdict */
     size_t arena_len;
     char arena[TRK_ARENA];
 };

@@ -20,6 +20,10 @@ struct output_cfg {
 void output_setup(const struct output_cfg *cfg);
 /* a decoded message (c = NULL in `decode`, with `input` its 1-based input index) */
 void output_message(void *ctx, struct trk_msg *m, const struct conn *c);
+/* a request the server did not answer (see session_out) */
+void output_unanswered(void *ctx, const struct trk_ack *a, const char *imei, const struct conn *c);
+/* the connection is going away: write what it still holds */
+void output_conn_release(struct conn *c);
 void output_set_input(int input);
 bool output_limit_reached(void);
 unsigned long long output_shown(void);

@@ -32,4 +32,7 @@ size_t pr_fmt_fixed(char *out, double v, int dec);      /* "%.<dec>f", dec 0..7 
 size_t pr_fmt_ts_us(char *out, int64_t ns);             /* fmt_ts_us() */
 size_t pr_fmt_time_ms(char *out, int64_t ms);           /* fmt_time_ms() */
 
+/* the server's verdict on a request: " ack=12ms" in text, ",\"ack\":{...}" in JSON */
+void render_ack(struct sbuf *b, const struct trk_ack *a, bool json);
+
 #endif

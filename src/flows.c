@@ -745,6 +745,7 @@ static void tcp_packet(uint32_t saddr, uint32_t daddr, const struct endpoint *sr
         touch(f, L_EMB);
         return;
     }
+    if ((t->flags & (FIN | RST)) && !f->c.closer) f->c.closer = from_cli ? CLOSER_DEVICE : CLOSER_SERVER;
     if (t->flags & FIN) {
         f->h[sender].fin_seen = true;
         f->h[sender].fin_seq = t->seq + (uint32_t)t->plen;

@@ -19,6 +19,8 @@ void msg_reset(struct trk_msg *m)
     m->overflow = false;
     memset(&m->want_reply, 0, sizeof m->want_reply);
     memset(&m->is_reply, 0, sizeof m->is_reply);
+    m->ack.verdict = TRK_ACK_NONE;
+    m->seq = 0;
     m->raw = NULL;
     m->rawlen = 0;
     m->arena_len = 0;

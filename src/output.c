@@ -1,7 +1,14 @@
 /* output.c: the message pipeline: filters, then the one printer chosen at
- * start-up (text or JSON Lines), the -c limit and -w connection selection. */
+ * start-up (text or JSON Lines), the -c limit and -w connection selection.
+ *
+ * A request that the server must answer is held (rendered, per connection)
+ * until its verdict is known, so its line can say ack=12ms or ack=missing;
+ * later lines of that connection wait behind it to keep their order.  Other
+ * connections are not held up. */
+#include <stdlib.h>
 #include <string.h>
 
+#include "acks.h"
 #include "output.h"
 #include "pcapout.h"
 #include "printers.h"
@@ -9,11 +16,20 @@
 typedef void (*render_fn)(struct sbuf *, const struct trk_msg *, const struct conn *,
                           const struct print_opts *);
 
+struct held_line {
+    struct held_line *next;
+    uint32_t seq;              /* the request's message number; 0 = not waiting */
+    size_t ack_at;             /* where the verdict goes in the text */
+    struct sbuf text;
+};
+
+struct held { struct held_line *head, *tail; };
+
 static struct {
     struct output_cfg cfg;
     render_fn render;
     struct print_opts po;
-    struct sbuf line, text;
+    struct sbuf line, text, ann;
     unsigned long long shown;
     bool limit;
 } O;
@@ -48,18 +64,95 @@ static bool passes(const struct trk_msg *m, const struct conn *c)
     return true;
 }
 
-void output_message(void *ctx, struct trk_msg *m, const struct conn *c)
+static void write_out(const char *p, size_t n)
 {
+    if (!O.cfg.quiet) fwrite(p, 1, n, O.cfg.out);
+}
+
+/* write the held lines of c that no longer wait */
+static void release(struct conn *c)
+{
+    struct held *h = c->held;
+    if (!h) return;
+    while (h->head && h->head->seq == 0) {
+        struct held_line *l = h->head;
+        write_out(l->text.p, l->text.len);
+        h->head = l->next;
+        sb_free(&l->text);
+        free(l);
+    }
+    if (!h->head) { free(h); c->held = NULL; }
+}
+
+/* put the verdict into the held request seq of c */
+static void resolve(struct conn *c, const struct trk_ack *a)
+{
+    struct held *h = c->held;
+    if (!h) return;
+    for (struct held_line *l = h->head; l; l = l->next) {
+        if (l->seq != a->req_seq) continue;
+        sb_reset(&O.ann);
+        render_ack(&O.ann, a, O.cfg.json);
+        struct sbuf t = {0};
+        sb_put(&t, l->text.p, l->ack_at);
+        sb_put(&t, O.ann.p, O.ann.len);
+        sb_put(&t, l->text.p + l->ack_at, l->text.len - l->ack_at);
+        sb_free(&l->text);
+        l->text = t;
+        l->seq = 0;
+        break;
+    }
+    release(c);
+}
+
+static void hold(struct conn *c, uint32_t seq, const struct sbuf *text)
+{
+    struct held *h = c->held;
+    struct held_line *l = calloc(1, sizeof *l);
+    if (!h) h = calloc(1, sizeof *h);
+    if (!l || !h) {                          /* no memory: print now, without the verdict */
+        free(l);
+        if (!c->held) free(h);
+        write_out(text->p, text->len);
+        return;
+    }
+    c->held = h;
+    l->seq = seq;
+    const char *nl = memchr(text->p, '\n', text->len);
+    l->ack_at = O.cfg.json ? text->len - 2 : (size_t)(nl ? nl - text->p : (long)text->len);
+    sb_put(&l->text, text->p, text->len);
+    if (h->tail) h->tail->next = l; else h->head = l;
+    h->tail = l;
+}
+
+void output_message(void *ctx, struct trk_msg *m, const struct conn *cc)
+{
+    struct conn *c = (struct conn *)cc;      /* c->held belongs to this module */
+    if (c && m->ack.verdict != TRK_ACK_NONE) resolve(c, &m->ack);
     if (O.limit) return;
     if (!passes(m, c)) return;
-    if (c) pcapout_select((struct conn *)c);
+    if (c) pcapout_select(c);
     O.shown++;
-    if (!O.cfg.quiet) {
-        sb_reset(&O.line);
-        O.render(&O.line, m, c, &O.po);
-        fwrite(O.line.p, 1, O.line.len, O.cfg.out);
-    }
     if (O.cfg.max_count && O.shown >= (unsigned long long)O.cfg.max_count) O.limit = true;
+    if (O.cfg.quiet) return;
+    sb_reset(&O.line);
+    O.render(&O.line, m, c, &O.po);
+    bool request = c && m->dir == TRK_UP && m->want_reply.set;
+    if (c && (request || c->held)) hold(c, request ? m->seq : 0, &O.line);
+    else write_out(O.line.p, O.line.len);
+}
+
+void output_unanswered(void *ctx, const struct trk_ack *a, const char *imei, const struct conn *c)
+{
+    resolve((struct conn *)c, a);
+}
+
+void output_conn_release(struct conn *c)
+{
+    struct held *h = c->held;
+    if (!h) return;
+    for (struct held_line *l = h->head; l; l = l->next) l->seq = 0;
+    release(c);
 }
 
 int output_flush(void)
@@ -72,4 +165,5 @@ void output_finish(void)
 {
     sb_free(&O.line);
     sb_free(&O.text);
+    sb_free(&O.ann);
 }

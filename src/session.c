@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acks.h"
 #include "framer.h"
 #include "noise.h"
 #include "session.h"
@@ -24,22 +25,22 @@ struct session {
     struct trk_state st;
     struct framer fr[2];
     char imei[TRK_IMEI_MAX];
+    uint32_t seq;                     /* messages of this connection so far */
+    struct ack_ledger acks;
 };
 
 static struct {
     const struct portmap *pm;
-    session_emit_fn emit;
-    void *ctx;
+    struct session_out out;
     struct session_stats st;
     struct trk_msg m;
 } S;
 
-void session_setup(const struct portmap *pm, session_emit_fn emit, void *ctx)
+void session_setup(const struct portmap *pm, const struct session_out *out)
 {
     memset(&S.st, 0, sizeof S.st);
     S.pm = pm;
-    S.emit = emit;
-    S.ctx = ctx;
+    S.out = *out;
 }
 
 void session_get_stats(struct session_stats *s) { *s = S.st; }
@@ -65,13 +66,27 @@ void session_bind_identity(char *conn_imei, size_t n, struct trk_msg *m)
     }
 }
 
+struct unanswered_ctx { struct session *s; const struct conn *c; };
+
+static void unanswered(void *ctx, const struct trk_ack *a)
+{
+    const struct unanswered_ctx *u = ctx;
+    S.st.unanswered++;
+    if (S.out.unanswered) S.out.unanswered(S.out.ctx, a, u->s->imei, u->c);
+}
+
 static void emit(struct session *s, struct conn *c, struct trk_msg *m, int64_t ts)
 {
+    struct unanswered_ctx u = {s, c};
     m->ts_ns = ts;
     m->conn_id = c->id;
+    m->seq = ++s->seq;
     session_bind_identity(s->imei, sizeof s->imei, m);
     S.st.msgs[m->status]++;
-    S.emit(S.ctx, m, c);
+    acks_expire(&s->acks, ts, SESSION_ACK_TIMEOUT_NS, unanswered, &u);
+    if (m->dir == TRK_UP) acks_request(&s->acks, m, unanswered, &u);
+    else acks_reply(&s->acks, m);
+    S.out.message(S.out.ctx, m, c);
 }
 
 static void emit_unknown(struct session *s, struct conn *c, enum trk_dir d, const uint8_t *p,
@@ -178,6 +193,9 @@ void session_close(void *ctx, struct conn *c, enum conn_close_why why, int64_t t
         S.st.skipped += f->n_skipped;
         framer_free(f);
     }
+    struct unanswered_ctx u = {s, c};
+    acks_expire(&s->acks, ts, SESSION_ACK_TIMEOUT_NS, unanswered, &u);
+    acks_close(&s->acks, why == CLOSE_END, unanswered, &u);
     free(s);
     c->app = NULL;
 }

@@ -37,6 +37,7 @@ suite golden sh tests/golden/run.sh "$B"
 suite manifests sh tests/cli/manifests.sh "$B"
 suite linktypes sh tests/cli/linktypes.sh "$B"
 suite cli sh tests/cli/cli.sh "$B"
+suite report sh tests/cli/report.sh "$B"
 suite live sh tests/live/live_lo.sh "$B"
 echo "$B: $pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]

@@ -37,7 +37,8 @@ static void run(const uint8_t *const *msgs, const size_t *lens, int n, const uin
     fc.is_server_port = portmap_is_server;
     fc.port_ctx = &pm;
     struct flow_sink sink = {NULL, session_open, session_data, session_close, session_datagram, NULL, NULL, NULL};
-    session_setup(&pm, collect, NULL);
+    struct session_out so = {NULL, collect, NULL};
+    session_setup(&pm, &so);
     ngot = 0;
     if (flows_init(&fc, &sink, err, sizeof err) != 0) { fprintf(stderr, "%s\n", err); exit(1); }
     pg_conversation(msgs, lens, n, reply, rlen);

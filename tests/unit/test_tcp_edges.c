@@ -45,7 +45,8 @@ static void start(void)
     fc.is_server_port = portmap_is_server;
     fc.port_ctx = &pm;
     struct flow_sink sink = {NULL, session_open, session_data, on_close, session_datagram, NULL, NULL, NULL};
-    session_setup(&pm, collect, NULL);
+    struct session_out so = {NULL, collect, NULL};
+    session_setup(&pm, &so);
     ngot = nclose = 0;
     if (flows_init(&fc, &sink, err, sizeof err) != 0) { fprintf(stderr, "flows_init: %s\n", err); exit(1); }
 }
