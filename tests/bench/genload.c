@@ -566,7 +566,7 @@ static struct ev ev_pop(void)
     return top;
 }
 
-static void dev_setup(struct gdev *g, int proto, int idx, uint32_t ip)
+static void gen_dev_setup(struct gdev *g, int proto, int idx, uint32_t ip)
 {
     struct dev *d = &scratch;
     dev_init(d, proto, idx, 0);
@@ -590,7 +590,7 @@ static void calibrate(double *per_msg, double *per_session)
     uint64_t b0 = 0, nmsg = 0, bs = 0, nses = 0;
     struct gdev g;
     for (int i = 0; i < 206; i++) {
-        dev_setup(&g, mix[i % 103], 1000000 + i, DEVICE_NET + 0xF00000u + (uint32_t)i);
+        gen_dev_setup(&g, mix[i % 103], 1000000 + i, DEVICE_NET + 0xF00000u + (uint32_t)i);
         size_t before = phn;
         uint64_t bytes = 0;
         int64_t t = session_start(&g, 0);
@@ -613,7 +613,7 @@ static void calibrate(double *per_msg, double *per_session)
     *per_session = (double)bs / (double)nses;
 }
 
-static void usage(FILE *f)
+static void gen_usage(FILE *f)
 {
     fputs("Usage: genload -o FILE [--devices N] [--minutes M] [--concurrency C] [--mb MB]\n"
           "               [--seed S] [--bad-every K] [--once K] [--counts FILE]\n"
@@ -654,11 +654,11 @@ int main(int argc, char **argv)
         case 'k': G.bad_every = num("--bad-every", optarg, 0, 0x7fffffffL); break;
         case 'C': G.counts = optarg; break;
         case 'O': G.once = num("--once", optarg, 1, 1000); break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case 'h': gen_usage(stdout); return 0;
+        default: gen_usage(stderr); return 2;
         }
     }
-    if (!G.out || optind != argc) { usage(stderr); return 2; }
+    if (!G.out || optind != argc) { gen_usage(stderr); return 2; }
     if (G.concurrency < 0) G.concurrency = G.devices / 2 > 0 ? G.devices / 2 : 1;
 
     opt.codec = -1;
@@ -700,7 +700,7 @@ int main(int argc, char **argv)
     for (long i = 0; i < G.devices; i++) {
         int p = mix[i % 103];
         struct gdev *g = &gd[i];
-        dev_setup(g, p, per_proto[p]++, DEVICE_NET + (uint32_t)i);
+        gen_dev_setup(g, p, per_proto[p]++, DEVICE_NET + (uint32_t)i);
         double first;
         if (G.once) {
             double room = span_s - (double)(G.once + 1) * interval_s * 1.2;

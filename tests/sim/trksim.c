@@ -3819,7 +3819,6 @@ static void server_xudp(int fd, int proto)
         server_error("udp sendto: %s", strerror(errno));
 }
 
-#ifndef TRKSIM_NO_MAIN   /* the workload generator includes this file for its encoders */
 /* ------------------------------------------------------------------ */
 /* self-test                                                            */
 
@@ -4502,6 +4501,7 @@ static bool parse_int(const char *s, long lo, long hi, int *out)
     return true;
 }
 
+#ifndef TRKSIM_NO_MAIN   /* the workload generator includes this file for its encoders */
 int main(int argc, char **argv)
 {
     enum {
