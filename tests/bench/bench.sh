@@ -11,6 +11,9 @@
 #   BENCH_CONCURRENCY (devices/2) BENCH_RUNS (3) BENCH_SCALE ("10000 100000")
 #   BENCH_SECTION (bench: the markers written) BENCH_RESULTS (tests/bench/results.md)
 #   BENCH_WORK (BUILD_DIR/bench/work) BENCH_STRICT=1: exit 1 when a target is missed
+#   BENCH_SCALE=none: no device-count rows
+#   BENCH_MEMCONNS=N: only the memory check, N devices all connected at once
+#     (section "memory" of the results)
 # Exit status: 0 done, 1 trackdump's counts differ from the generator's (or a
 # target missed with BENCH_STRICT=1), 2 a tool is missing.
 set -u
@@ -91,6 +94,36 @@ machine() {
     mem=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
     echo "$cpu, $(nproc) cores, $mem, Linux $(uname -r)"
 }
+
+# ---------------------------------------------------------------- memory only
+
+if [ -n "${BENCH_MEMCONNS:-}" ]; then
+    n=$BENCH_MEMCONNS
+    say "bench: memory with $n devices connected at once"
+    "$GEN" -o "$WORK/mem.pcap" --devices "$n" --concurrency "$n" --minutes 3 --mb $((n / 200 + 20)) \
+        --counts "$WORK/mem.counts" || die "genload failed"
+    "$GEN" -o "$WORK/tiny.pcap" --devices 4 --minutes 1 --mb 1 2>/dev/null
+    p=$(count peak_connections "$WORK/mem.counts")
+    mf=$((p * 2 > 65536 ? p * 2 : 65536))
+    "$RUNSTAT" "$WORK/cost" "$TD" --max-flows "$mf" -q -r "$WORK/tiny.pcap" 2>/dev/null
+    base=$(awk '{ print $3 }' "$WORK/cost")
+    "$RUNSTAT" "$WORK/cost" "$TD" --max-flows "$mf" -q -r "$WORK/mem.pcap" 2>"$WORK/summary" || die "trackdump failed"
+    rss=$(awk '{ print $3 }' "$WORK/cost")
+    "$RUNSTAT" "$WORK/cost" "$NIDSREAD" "$WORK/mem.pcap" "$mf" >/dev/null 2>&1
+    nrss=$(awk '{ print $3 }' "$WORK/cost")
+    BODY=$WORK/section
+    awk -v n="$n" -v p="$p" -v r="$rss" -v b="$base" -v nr="$nrss" -v mf="$mf" \
+        -v mb="$(count bytes "$WORK/mem.counts")" -v when="$(date -u +%Y-%m-%d)" 'BEGIN {
+        printf "## Memory: %d devices connected at once\n\n", n
+        printf "`genload --devices %d --concurrency %d --minutes 3` (%.0f MB): %d connections open at the peak.\n", n, n, mb / 1e6, p
+        printf "`trackdump --max-flows %d -q -r`: peak RSS %.0f MB, %.0f MB of it with no traffic (the tables sized for\n", mf, r / 1024, b / 1024
+        printf "%d flows), so %.1f KB per open connection (target: at most 10 KB, %s).\n", mf, (r - b) / p, (r - b) / p <= 10 ? "met" : "MISSED"
+        printf "libnids alone (`nidsread`, empty callback) peaks at %.0f MB on the same file. Run on %s.\n", nr / 1024, when }' >"$BODY"
+    cat "$BODY"
+    put_section memory "$RESULTS_ABS" "$BODY"
+    rm -f "$WORK/mem.pcap"
+    exit 0
+fi
 
 # ---------------------------------------------------------------- the workload
 
@@ -221,6 +254,7 @@ SC=$WORK/scale
     echo "| devices | capture MB | connections (peak open) | trackdump -q CPU s | us per device | trackdump report CPU s | us per device |"
     echo "|---:|---:|---:|---:|---:|---:|---:|"
 } >"$SC"
+[ "$SCALE" = none ] && SCALE=
 for n in $SCALE; do
     say "bench: scale: $n devices"
     F=$WORK/scale-$n.pcap
