@@ -1,4 +1,5 @@
-/* printers.h: the per-message text and JSON Lines renderers. */
+/* printers.h: the per-message text and JSON Lines renderers.  Text is
+ * coloured as color.h decides; JSON objects carry "schema" (PRINT_JSON_SCHEMA). */
 #ifndef TRK_PRINTERS_H
 #define TRK_PRINTERS_H
 
@@ -10,6 +11,10 @@
 #include "msg.h"
 #include "strutil.h"
 
+/* the version of the per-message JSON object; bumped when a field is renamed,
+ * removed or changes type (new fields do not bump it) */
+#define PRINT_JSON_SCHEMA "trackdump.message/1"
+
 struct print_opts {
     bool hex;          /* -x: hex dump under each line */
     bool verbose;      /* -v: every record and IO element */
@@ -17,6 +22,10 @@ struct print_opts {
 };
 
 const char *status_name(enum trk_status s);
+/* capture times: RFC 3339 in UTC, or in local time with the offset after
+ * print_localtime(true) (--localtime; chosen once at start-up) */
+void print_localtime(bool on);
+void fmt_capture_time(int64_t ns, char *buf, size_t n);
 /* one message as text (with a trailing newline; hex dump and records under it) */
 void render_text(struct sbuf *b, const struct trk_msg *m, const struct conn *c, const struct print_opts *o);
 /* one message as a JSON object and a newline */
@@ -29,7 +38,7 @@ void render_json(struct sbuf *b, const struct trk_msg *m, const struct conn *c, 
 size_t pr_fmt_u64(char *out, unsigned long long v);     /* "%llu" */
 size_t pr_fmt_int(char *out, long long v);              /* "%lld" */
 size_t pr_fmt_fixed(char *out, double v, int dec);      /* "%.<dec>f", dec 0..7 */
-size_t pr_fmt_ts_us(char *out, int64_t ns);             /* fmt_ts_us() */
+size_t pr_fmt_capture_time(char *out, int64_t ns);     /* fmt_capture_time() */
 size_t pr_fmt_time_ms(char *out, int64_t ms);           /* fmt_time_ms() */
 
 /* the server's verdict on a request: " ack=12ms" in text, ",\"ack\":{...}" in JSON */

@@ -320,7 +320,8 @@ static void clock_findings(struct diagnosis *d)
         }
     }
     /* devices far off the reference */
-    struct finding *kind[CK__N] = {0};
+    long kind[CK__N];                /* index of each kind's finding (d->f moves as it grows) */
+    for (int k = 0; k < CK__N; k++) kind[k] = -1;
     static const char *const what[CK__N] = {
         "times exactly 1024 weeks in the past (GPS week-number rollover)",
         "times at a clock epoch default (1970, 1980 or 2000), so no valid time source,",
@@ -351,10 +352,13 @@ static void clock_findings(struct diagnosis *d)
             k = CK_FUTURE;
         else
             k = CK_BEHIND;
-        struct finding *f = kind[k];
-        if (!f) {
-            f = kind[k] = add(d, "device-clock", SEV_WARNING);
+        struct finding *f;
+        if (kind[k] < 0) {
+            f = add(d, "device-clock", SEV_WARNING);
+            kind[k] = (long)(f - d->f);
             action(f, "%s", todo[k]);
+        } else {
+            f = &d->f[kind[k]];
         }
         char nb[80], t[48], dur[48];
         fmt_time_ms(o[i].v->fix_time_ms, t, sizeof t);
@@ -374,10 +378,12 @@ static void clock_findings(struct diagnosis *d)
         }
     }
     for (int k = 0; k < CK__N; k++)
-        if (kind[k]) {
-            summary(kind[k], "%zu device%s %s %s while the rest of the fleet is %s.", kind[k]->ndevices,
-                    kind[k]->ndevices == 1 ? "" : "s", kind[k]->ndevices == 1 ? "reports" : "report", what[k], ref ? "consistent with the capture clock's skew" : "on time");
-            evn(kind[k], "devices", (double)kind[k]->ndevices);
+        if (kind[k] >= 0) {
+            struct finding *f = &d->f[kind[k]];
+            summary(f, "%zu device%s %s %s while the rest of the fleet is %s.", f->ndevices,
+                    f->ndevices == 1 ? "" : "s", f->ndevices == 1 ? "reports" : "report", what[k],
+                    ref ? "consistent with the capture clock's skew" : "on time");
+            evn(f, "devices", (double)f->ndevices);
         }
     free(o);
 }

@@ -1,5 +1,6 @@
-/* print_json.c: JSON Lines, one object per message (DESIGN.md §4): numbers as
- * numbers, times in RFC 3339 UTC, untrusted bytes escaped.  The hot path writes
+/* print_json.c: JSON Lines, one object per message (DESIGN.md §4), each
+ * starting with "schema" (PRINT_JSON_SCHEMA): numbers as numbers, times in
+ * RFC 3339 (capture times in UTC unless --localtime), untrusted bytes escaped.  The hot path writes
  * without printf into a local buffer handed to the output buffer in large
  * pieces; numbers and times are formatted here (pr_* in printers.h, also used by
  * the text printer) and give exactly what the printf formats named would. */
@@ -84,16 +85,36 @@ static size_t digits(char *out, unsigned long long v, int width)
     return (size_t)width;
 }
 
-size_t pr_fmt_ts_us(char *out, int64_t ns)
+/* fmt_capture_time() of the whole second, remembered (its text around the six
+ * digits of microseconds does not change within a second), then the digits */
+size_t pr_fmt_capture_time(char *out, int64_t ns)
 {
-    static struct civil_cache cc;
+    static bool set;
+    static int64_t last;
+    static char head[64], tail[16];
+    static size_t nhead, ntail;
     int64_t s = ns / 1000000000LL, frac = ns % 1000000000LL;
     if (frac < 0) { frac += 1000000000LL; s--; }
-    size_t k = civil(out, &cc, s);
-    out[k++] = '.';
-    k += digits(out + k, (unsigned long long)(frac / 1000), 6);
-    out[k++] = 'Z';
-    return k;
+    if (!set || s != last) {
+        char t[64];
+        fmt_capture_time(s * 1000000000LL, t, sizeof t);
+        const char *dot = strchr(t, '.');
+        size_t len = strlen(t);
+        if (!dot || (size_t)(dot - t) + 7 > len || len - (size_t)(dot - t) - 7 >= sizeof tail) {
+            fmt_capture_time(ns, out, 64);               /* not the expected shape: as it is */
+            return strlen(out);
+        }
+        nhead = (size_t)(dot - t) + 1;
+        memcpy(head, t, nhead);
+        ntail = len - nhead - 6;
+        memcpy(tail, dot + 7, ntail);
+        last = s;
+        set = true;
+    }
+    memcpy(out, head, nhead);
+    size_t k = nhead + digits(out + nhead, (unsigned long long)(frac / 1000), 6);
+    memcpy(out + k, tail, ntail);
+    return k + ntail;
 }
 
 size_t pr_fmt_time_ms(char *out, int64_t ms)
@@ -191,9 +212,9 @@ static void jnum(struct jw *w, double v, int dec)
 
 static void jts(struct jw *w, int64_t ns)
 {
-    char *o = room(w, 64);
+    char *o = room(w, 72);
     o[0] = '"';
-    size_t k = 1 + pr_fmt_ts_us(o + 1, ns);
+    size_t k = 1 + pr_fmt_capture_time(o + 1, ns);
     o[k++] = '"';
     w->n += k;
 }
@@ -269,6 +290,7 @@ void render_json(struct sbuf *b, const struct trk_msg *m, const struct conn *c, 
     w.out = b;
     w.n = 0;
     putc1(&w, '{');
+    key(&w, "schema", &first); jstr(&w, PRINT_JSON_SCHEMA);
     if (c) {
         key(&w, "ts", &first); jts(&w, m->ts_ns);
         key(&w, "src", &first); jendpoint(&w, m->dir == TRK_UP ? &c->cli : &c->srv);

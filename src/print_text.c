@@ -1,7 +1,9 @@
 /* print_text.c: the default one-line-per-message rendering:
- *   capture time, addresses, protocol, IMEI, type, key values, status and problem. */
+ *   capture time, addresses, protocol, IMEI, type, key values, status and problem
+ * (the status and its problem coloured on a terminal, see color.h). */
 #include <string.h>
 
+#include "color.h"
 #include "printers.h"
 
 const char *status_name(enum trk_status s)
@@ -19,7 +21,7 @@ const char *status_name(enum trk_status s)
 static void pr_u64(struct sbuf *b, unsigned long long v) { char t[24]; sb_put(b, t, pr_fmt_u64(t, v)); }
 static void pr_int(struct sbuf *b, long long v) { char t[24]; sb_put(b, t, pr_fmt_int(t, v)); }
 static void pr_fixed(struct sbuf *b, double v, int dec) { char t[PR_NUM_MAX]; sb_put(b, t, pr_fmt_fixed(t, v, dec)); }
-static void pr_ts_us(struct sbuf *b, int64_t ns) { char t[64]; sb_put(b, t, pr_fmt_ts_us(t, ns)); }
+static void pr_capture_time(struct sbuf *b, int64_t ns) { char t[64]; sb_put(b, t, pr_fmt_capture_time(t, ns)); }
 static void pr_time_ms(struct sbuf *b, int64_t ms) { char t[64]; sb_put(b, t, pr_fmt_time_ms(t, ms)); }
 
 /* sb_text_str() with runs of plain characters in one piece */
@@ -66,7 +68,7 @@ void render_text(struct sbuf *b, const struct trk_msg *m, const struct conn *c, 
 {
     char a[64];
     if (c) {
-        pr_ts_us(b, m->ts_ns);
+        pr_capture_time(b, m->ts_ns);
         sb_putc(b, ' ');
         endpoint_str(m->dir == TRK_UP ? &c->cli : &c->srv, a, sizeof a);
         sb_puts(b, a);
@@ -100,12 +102,16 @@ void render_text(struct sbuf *b, const struct trk_msg *m, const struct conn *c, 
         sb_putc(b, '=');
         text_str(b, m->field[i].val, strlen(m->field[i].val));
     }
+    bool bad = m->status != TRK_OK;
     sb_putc(b, ' ');
+    if (bad) sb_puts(b, color_start(m->status == TRK_MALFORMED ? COLOR_BAD :
+                                    m->status == TRK_UNSUPPORTED ? COLOR_WARN : COLOR_NOISE));
     sb_puts(b, status_name(m->status));
-    if (m->status != TRK_OK && m->problem[0]) {
+    if (bad && m->problem[0]) {
         PUT(b, ": ");
         text_str(b, m->problem, strlen(m->problem));
     }
+    if (bad) sb_puts(b, color_end());
     sb_putc(b, '\n');
     if (o->verbose)
         for (size_t i = 0; i < m->nrec; i++) {

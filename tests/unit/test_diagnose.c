@@ -72,7 +72,7 @@ static void run(struct diagnosis *d, int64_t last)
 int main(void)
 {
     struct conn c[8];
-    char imei[8][16];
+    char imei[8][32];
     struct diagnosis d;
 
     /* 5 devices 3 h behind the capture clock; one first uploads 8 buffered
