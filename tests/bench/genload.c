@@ -450,7 +450,8 @@ static int core_message(struct dev *d, struct buf *o, struct buf *ans, bool bad)
 static int64_t session_start(struct gdev *g, int64_t t)
 {
     struct dev *d = &scratch;
-    g->cport = (uint16_t)(g->cport >= 60999 || g->cport < 32768 ? 32768 + rng_range(&g->srng, 0, 999) : g->cport + 1 + rng_range(&g->srng, 0, 7));
+    if (g->cport >= 60999 || g->cport < 32768) g->cport = (uint16_t)(32768 + rng_range(&g->srng, 0, 999));
+    else g->cport = (uint16_t)(g->cport + 1 + rng_range(&g->srng, 0, 7));     /* the next ephemeral port */
     g->rtt_ms = (uint16_t)rng_range(&g->srng, 40, 400);
     g->tsoff = (uint32_t)rng_next(&g->srng);
     W.sessions++;
@@ -641,7 +642,8 @@ int main(int argc, char **argv)
         {"devices", required_argument, 0, 'n'}, {"minutes", required_argument, 0, 'm'},
         {"concurrency", required_argument, 0, 'c'}, {"mb", required_argument, 0, 'b'},
         {"seed", required_argument, 0, 's'}, {"bad-every", required_argument, 0, 'k'},
-        {"counts", required_argument, 0, 'C'}, {"once", required_argument, 0, 'O'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"counts", required_argument, 0, 'C'}, {"once", required_argument, 0, 'O'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
         switch (c) {
@@ -749,7 +751,8 @@ int main(int argc, char **argv)
     FILE *cf = G.counts ? fopen(G.counts, "w") : NULL;
     if (G.counts && !cf) { fprintf(stderr, "genload: cannot write '%s'\n", G.counts); return 1; }
     if (cf) {
-        fprintf(cf, "# genload --devices %ld --minutes %ld --concurrency %ld --mb %ld --seed %llu --bad-every %ld --once %ld\n",
+        fprintf(cf, "# genload --devices %ld --minutes %ld --concurrency %ld --mb %ld --seed %llu "
+                "--bad-every %ld --once %ld\n",
                 G.devices, G.minutes, G.concurrency, G.mb, (unsigned long long)G.seed, G.bad_every, G.once);
         fprintf(cf, "devices %ld\nbytes %llu\npackets %llu\nseconds %.3f\ninterval %.3f\n", G.devices,
                 (unsigned long long)W.bytes, (unsigned long long)W.packets, (double)W.last_us / 1e6, interval_s);
