@@ -286,7 +286,8 @@ BODY=$WORK/section
          "$MSGS messages, $(count connections "$COUNTS") TCP connections (at most $PEAK open at once)," \
          "$(count seconds "$COUNTS") s of capture, a report every $(count interval "$COUNTS") s per device."
     echo "Checked: $CHECK."
-    echo "Each tool ran $RUNS times on the file in the page cache (run on $(date -u +%Y-%m-%d))."
+    echo "Each tool ran $RUNS times on the file in the page cache (run on $(date -u +%Y-%m-%d)," \
+         "commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown))."
     echo
     cat "$TABLE"
     echo
