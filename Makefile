@@ -115,3 +115,25 @@ fuzz: deps fuzz-build
 
 clean:
 	rm -rf build trackdump
+
+# benchmark (tests/bench/): the workload generator, the read-loop floors and the side-by-side run
+#   make bench BENCH_DEVICES=100000 BENCH_MB=1000 BENCH_RUNS=5
+BENCH_TOOLS = $(BUILD)/bench/genload $(BUILD)/bench/pcapread $(BUILD)/bench/nidsread $(BUILD)/bench/runstat
+$(BUILD)/bench/genload: tests/bench/genload.c tests/sim/trksim.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< -lm
+$(BUILD)/bench/pcapread: tests/bench/pcapread.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< -lpcap
+$(BUILD)/bench/nidsread: tests/bench/nidsread.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< -lnids -lpcap
+$(BUILD)/bench/runstat: tests/bench/runstat.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $<
+bench-tools: $(BENCH_TOOLS)
+bench: deps $(BUILD)/trackdump $(BENCH_TOOLS)
+	@BENCH_DEVICES='$(BENCH_DEVICES)' BENCH_MB='$(BENCH_MB)' BENCH_MINUTES='$(BENCH_MINUTES)' \
+	 BENCH_CONCURRENCY='$(BENCH_CONCURRENCY)' BENCH_RUNS='$(BENCH_RUNS)' BENCH_SCALE='$(BENCH_SCALE)' \
+	 sh tests/bench/bench.sh $(BUILD)
+.PHONY: bench bench-tools

@@ -4,6 +4,8 @@
 #define TRK_PRINTERS_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "flows.h"
 #include "msg.h"
@@ -28,6 +30,16 @@ void fmt_capture_time(int64_t ns, char *buf, size_t n);
 void render_text(struct sbuf *b, const struct trk_msg *m, const struct conn *c, const struct print_opts *o);
 /* one message as a JSON object and a newline */
 void render_json(struct sbuf *b, const struct trk_msg *m, const struct conn *c, const struct print_opts *o);
+
+/* the printers' numbers and times without printf, written to out and their length
+ * returned: byte for byte what the printf format or function named gives.  out
+ * has room for PR_NUM_MAX bytes (times: 64). */
+#define PR_NUM_MAX 400
+size_t pr_fmt_u64(char *out, unsigned long long v);     /* "%llu" */
+size_t pr_fmt_int(char *out, long long v);              /* "%lld" */
+size_t pr_fmt_fixed(char *out, double v, int dec);      /* "%.<dec>f", dec 0..7 */
+size_t pr_fmt_capture_time(char *out, int64_t ns);     /* fmt_capture_time() */
+size_t pr_fmt_time_ms(char *out, int64_t ms);           /* fmt_time_ms() */
 
 /* the server's verdict on a request: " ack=12ms" in text, ",\"ack\":{...}" in JSON */
 void render_ack(struct sbuf *b, const struct trk_ack *a, bool json);

@@ -1,7 +1,8 @@
 /* capture.c: the capture loop on libpcap (never nids_run).  Live: pcap_create
- * with snaplen 262144, immediate mode, a large buffer, non-blocking with poll()
- * so a quiet interface never blocks a signal.  Files: pcap, nanosecond pcap,
- * pcapng, "-" for standard input. */
+ * with snaplen 262144, packets handed over in blocks at most 50 ms old, a large
+ * buffer, non-blocking with poll() so a quiet interface never blocks a signal,
+ * and what was captured before a signal is still read.  Files: pcap, nanosecond
+ * pcap, pcapng, "-" for standard input. */
 #include <errno.h>
 #include <pcap/pcap.h>
 #include <poll.h>
@@ -14,6 +15,10 @@
 
 #define SNAPLEN 262144
 #define LIVE_BUFFER (32 << 20)
+/* Live packets come in blocks handed over when full or this old: one wake-up per
+ * block instead of one per packet (immediate mode) keeps up with several times
+ * the packet rate, and 50 ms is still instant for a person reading the output. */
+#define LIVE_TIMEOUT_MS 50
 
 struct capture {
     pcap_t *p;
@@ -23,6 +28,7 @@ struct capture {
     capture_cb cb;
     void *ctx;
     volatile sig_atomic_t *stop;
+    bool halted;                    /* the consumer stopped the capture (-c): take no more */
     uint64_t read, bad_frames;
     /* capture_set_replay */
     bool replay, hold, at_end;
@@ -61,7 +67,7 @@ struct capture *capture_open_live(const char *iface, char *err, size_t errlen)
     if (!p) { snprintf(err, errlen, "cannot capture on '%s': %s", iface, eb); return NULL; }
     pcap_set_snaplen(p, SNAPLEN);
     pcap_set_promisc(p, 0);
-    pcap_set_immediate_mode(p, 1);
+    pcap_set_timeout(p, LIVE_TIMEOUT_MS);
     pcap_set_buffer_size(p, LIVE_BUFFER);
     pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
     int rc = pcap_activate(p);
@@ -139,6 +145,8 @@ static void handler(u_char *user, const struct pcap_pkthdr *h, const u_char *dat
 {
     struct capture *c = (struct capture *)user;
     struct raw_frame f;
+    if (c->halted) return;
+    bool was_stopped = c->live && *c->stop;   /* live, after a signal: queued packets are taken */
     c->read++;
     /* this handle delivers nanoseconds in tv_usec */
     f.ts_ns = (int64_t)h->ts.tv_sec * 1000000000LL + (int64_t)h->ts.tv_usec;
@@ -148,7 +156,7 @@ static void handler(u_char *user, const struct pcap_pkthdr *h, const u_char *dat
     f.hdr = h;
     if (h->caplen > SNAPLEN || h->caplen > h->len) c->bad_frames++;
     c->cb(c->ctx, &f);
-    if (*c->stop) pcap_breakloop(c->p);
+    if (*c->stop && !was_stopped) { c->halted = true; pcap_breakloop(c->p); }
 }
 
 static int run_replay(struct capture *c, capture_tick_fn tick, void *ctx, char *err, size_t errlen);
@@ -191,6 +199,10 @@ int capture_run(struct capture *c, capture_cb cb, capture_tick_fn tick, void *ct
         int n = pcap_dispatch(c->p, -1, handler, (u_char *)c);
         if (n == PCAP_ERROR) { snprintf(err, errlen, "capture failed: %s", pcap_geterr(c->p)); return -1; }
         if (tick) tick(ctx, now_ns());
+    }
+    if (!c->halted) {               /* stopped by a signal: the last block, once handed over */
+        struct pollfd pfd = {fd, POLLIN, 0};
+        if (poll(&pfd, 1, LIVE_TIMEOUT_MS + 20) > 0) pcap_dispatch(c->p, -1, handler, (u_char *)c);
     }
     return 0;
 }

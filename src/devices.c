@@ -203,7 +203,8 @@ void devices_message(const struct trk_msg *m, const struct conn *cc)
     if (m->status == TRK_UNKNOWN || !m->proto || strcmp(m->type, "protocol-mismatch") == 0) return;
     struct device *d;
     if (m->imei[0]) {
-        d = get(m->imei, true);
+        struct device *cur = c->dev;
+        d = cur && strcmp(cur->id, m->imei) == 0 ? cur : get(m->imei, true);
     } else if (c->dev) {
         d = c->dev;
     } else {
@@ -237,8 +238,11 @@ void devices_message(const struct trk_msg *m, const struct conn *cc)
     }
     static const char *const model_keys[] = {"model", "device", "hardware_version", NULL};
     static const char *const fw_keys[] = {"firmware", "firmware_version", "version", NULL};
-    copy_field(d->model, sizeof d->model, m, model_keys);
-    copy_field(d->firmware, sizeof d->firmware, m, fw_keys);
+    if (m->nfield && (!d->model[0] || !d->firmware[0] || m->type == d->types[0].type)) {
+        /* the first message type (usually the login) may repeat them; others rarely do */
+        copy_field(d->model, sizeof d->model, m, model_keys);
+        copy_field(d->firmware, sizeof d->firmware, m, fw_keys);
+    }
     d->msgs[m->status]++;
     count_type(d, m->type);
     d->last_type = m->type;

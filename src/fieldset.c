@@ -33,7 +33,14 @@ void field_str(struct trk_msg *m, const char *key, size_t max, const char *fmt, 
     if (!field_room(m, key)) return;
     if (max > FIELD_STR_MAX) max = FIELD_STR_MAX;
     va_start(ap, fmt);
-    vsnprintf(buf, max + 1, fmt, ap);
+    if (fmt[0] == '%' && fmt[1] == 's' && fmt[2] == 0) {   /* the common "%s": no printf */
+        const char *s = va_arg(ap, const char *);
+        size_t n = strnlen(s, max);
+        memcpy(buf, s, n);
+        buf[n] = 0;
+    } else {
+        vsnprintf(buf, max + 1, fmt, ap);
+    }
     va_end(ap);
     msg_field_str(m, key, "%s", buf);
 }

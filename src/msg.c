@@ -120,21 +120,43 @@ static void add_field(struct trk_msg *m, const char *key, const char *val, uint8
 void msg_field_str(struct trk_msg *m, const char *key, const char *fmt, ...)
 {
     va_list ap;
+    const char *v;
     va_start(ap, fmt);
-    const char *v = vprintf_arena(m, fmt, ap);
+    if (fmt[0] == '%' && fmt[1] == 's' && fmt[2] == 0) {   /* the common "%s": no printf */
+        const char *s = va_arg(ap, const char *);
+        v = msg_strdup(m, s, strlen(s));
+    } else {
+        v = vprintf_arena(m, fmt, ap);
+    }
     va_end(ap);
     add_field(m, key, v, TRK_V_STR);
 }
 
+/* decimal digits of v into the arena (what "%lld" prints) */
+static const char *int_arena(struct trk_msg *m, int64_t v)
+{
+    char t[24];
+    size_t i = sizeof t;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do { t[--i] = (char)('0' + u % 10); u /= 10; } while (u);
+    if (v < 0) t[--i] = '-';
+    return msg_strdup(m, t + i, sizeof t - i);
+}
+
 void msg_field_num(struct trk_msg *m, const char *key, double v)
 {
+    /* "%.10g" of a whole number below 1e10 is its digits */
+    if (fabs(v) < 1e10 && v == (double)(int64_t)v && !(v == 0 && signbit(v))) {
+        add_field(m, key, int_arena(m, (int64_t)v), TRK_V_NUM);
+        return;
+    }
     /* JSON has no NaN or infinity: those stay strings */
     add_field(m, key, msg_printf(m, "%.10g", v), isfinite(v) ? TRK_V_NUM : TRK_V_STR);
 }
 
 void msg_field_int(struct trk_msg *m, const char *key, int64_t v)
 {
-    add_field(m, key, msg_printf(m, "%lld", (long long)v), TRK_V_NUM);
+    add_field(m, key, int_arena(m, v), TRK_V_NUM);
 }
 
 void msg_field_bool(struct trk_msg *m, const char *key, bool v)
@@ -144,8 +166,10 @@ void msg_field_bool(struct trk_msg *m, const char *key, bool v)
 
 const char *msg_field_get(const struct trk_msg *m, const char *key)
 {
-    for (size_t i = 0; i < m->nfield; i++)
-        if (strcmp(m->field[i].key, key) == 0) return m->field[i].val;
+    for (size_t i = 0; i < m->nfield; i++) {
+        const char *k = m->field[i].key;
+        if (k == key || (k[0] == key[0] && strcmp(k, key) == 0)) return m->field[i].val;
+    }
     return NULL;
 }
 

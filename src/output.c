@@ -4,7 +4,8 @@
  * A request that the server must answer is held (rendered, per connection)
  * until its verdict is known, so its line can say ack=12ms or ack=missing;
  * later lines of that connection wait behind it to keep their order.  Other
- * connections are not held up. */
+ * connections are not held up.  A held line is one block with room for its
+ * verdict; blocks are reused, so holding costs no allocation per message. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,10 +22,58 @@ struct held_line {
     struct held_line *next;
     uint32_t seq;              /* the request's message number; 0 = not waiting */
     size_t ack_at;             /* where the verdict goes in the text */
-    struct sbuf text;
+    size_t len, cap;           /* text[len], room for cap bytes */
+    char text[];
 };
 
-struct held { struct held_line *head, *tail; };
+struct held { struct held_line *head, *tail; struct held *next_free; };
+
+#define LINE_BLOCK 2048        /* lines this long or shorter, with their verdict, share block sizes */
+#define VERDICT_ROOM 192       /* room kept for the verdict */
+#define POOL_MAX 4096          /* free blocks kept for reuse */
+
+static struct { struct held_line *lines; struct held *helds; size_t nlines, nhelds; } pool;
+
+static struct held_line *line_new(size_t need)
+{
+    struct held_line *l;
+    if (need <= LINE_BLOCK && pool.lines) {
+        l = pool.lines;
+        pool.lines = l->next;
+        pool.nlines--;
+        return l;
+    }
+    size_t cap = need <= LINE_BLOCK ? LINE_BLOCK : need;
+    l = malloc(sizeof *l + cap);
+    if (l) l->cap = cap;
+    return l;
+}
+
+static void line_free(struct held_line *l)
+{
+    if (l->cap == LINE_BLOCK && pool.nlines < POOL_MAX) {
+        l->next = pool.lines;
+        pool.lines = l;
+        pool.nlines++;
+    } else {
+        free(l);
+    }
+}
+
+static struct held *held_new(void)
+{
+    struct held *h = pool.helds;
+    if (h) { pool.helds = h->next_free; pool.nhelds--; }
+    else h = malloc(sizeof *h);
+    if (h) h->head = h->tail = NULL;
+    return h;
+}
+
+static void held_free(struct held *h)
+{
+    if (pool.nhelds < POOL_MAX) { h->next_free = pool.helds; pool.helds = h; pool.nhelds++; }
+    else free(h);
+}
 
 static struct {
     struct output_cfg cfg;
@@ -79,12 +128,11 @@ static void release(struct conn *c)
     if (!h) return;
     while (h->head && h->head->seq == 0) {
         struct held_line *l = h->head;
-        write_out(l->text.p, l->text.len);
+        write_out(l->text, l->len);
         h->head = l->next;
-        sb_free(&l->text);
-        free(l);
+        line_free(l);
     }
-    if (!h->head) { free(h); c->held = NULL; }
+    if (!h->head) { held_free(h); c->held = NULL; }
 }
 
 /* put the verdict into the held request seq of c */
@@ -92,16 +140,27 @@ static void resolve(struct conn *c, const struct trk_ack *a)
 {
     struct held *h = c->held;
     if (!h) return;
-    for (struct held_line *l = h->head; l; l = l->next) {
+    for (struct held_line **pl = &h->head; *pl; pl = &(*pl)->next) {
+        struct held_line *l = *pl;
         if (l->seq != a->req_seq) continue;
         sb_reset(&O.ann);
         render_ack(&O.ann, a, O.cfg.json);
-        struct sbuf t = {0};
-        sb_put(&t, l->text.p, l->ack_at);
-        sb_put(&t, O.ann.p, O.ann.len);
-        sb_put(&t, l->text.p + l->ack_at, l->text.len - l->ack_at);
-        sb_free(&l->text);
-        l->text = t;
+        if (l->len + O.ann.len > l->cap) {            /* a verdict longer than the room kept */
+            struct held_line *n = line_new(l->len + O.ann.len);
+            if (!n) break;
+            n->next = l->next;
+            n->seq = l->seq;
+            n->ack_at = l->ack_at;
+            n->len = l->len;
+            memcpy(n->text, l->text, l->len);
+            if (h->tail == l) h->tail = n;
+            *pl = n;
+            line_free(l);
+            l = n;
+        }
+        memmove(l->text + l->ack_at + O.ann.len, l->text + l->ack_at, l->len - l->ack_at);
+        memcpy(l->text + l->ack_at, O.ann.p, O.ann.len);
+        l->len += O.ann.len;
         l->seq = 0;
         break;
     }
@@ -111,19 +170,21 @@ static void resolve(struct conn *c, const struct trk_ack *a)
 static void hold(struct conn *c, uint32_t seq, const struct sbuf *text)
 {
     struct held *h = c->held;
-    struct held_line *l = calloc(1, sizeof *l);
-    if (!h) h = calloc(1, sizeof *h);
+    struct held_line *l = line_new(text->len + VERDICT_ROOM);
+    if (!h) h = held_new();
     if (!l || !h) {                          /* no memory: print now, without the verdict */
-        free(l);
-        if (!c->held) free(h);
+        if (l) line_free(l);
+        if (h && !c->held) held_free(h);
         write_out(text->p, text->len);
         return;
     }
     c->held = h;
+    l->next = NULL;
     l->seq = seq;
     const char *nl = memchr(text->p, '\n', text->len);
     l->ack_at = O.cfg.json ? text->len - 2 : (size_t)(nl ? nl - text->p : (long)text->len);
-    sb_put(&l->text, text->p, text->len);
+    memcpy(l->text, text->p, text->len);
+    l->len = text->len;
     if (h->tail) h->tail->next = l; else h->head = l;
     h->tail = l;
 }
@@ -169,4 +230,7 @@ void output_finish(void)
     sb_free(&O.line);
     sb_free(&O.text);
     sb_free(&O.ann);
+    while (pool.lines) { struct held_line *l = pool.lines; pool.lines = l->next; free(l); }
+    while (pool.helds) { struct held *h = pool.helds; pool.helds = h->next_free; free(h); }
+    pool.nlines = pool.nhelds = 0;
 }

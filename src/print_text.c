@@ -16,53 +16,91 @@ const char *status_name(enum trk_status s)
     }
 }
 
+#define PUT(b, lit) sb_put((b), (lit), sizeof(lit) - 1)
+
+static void pr_u64(struct sbuf *b, unsigned long long v) { char t[24]; sb_put(b, t, pr_fmt_u64(t, v)); }
+static void pr_int(struct sbuf *b, long long v) { char t[24]; sb_put(b, t, pr_fmt_int(t, v)); }
+static void pr_fixed(struct sbuf *b, double v, int dec) { char t[PR_NUM_MAX]; sb_put(b, t, pr_fmt_fixed(t, v, dec)); }
+static void pr_capture_time(struct sbuf *b, int64_t ns) { char t[64]; sb_put(b, t, pr_fmt_capture_time(t, ns)); }
+static void pr_time_ms(struct sbuf *b, int64_t ms) { char t[64]; sb_put(b, t, pr_fmt_time_ms(t, ms)); }
+
+/* sb_text_str() with runs of plain characters in one piece */
+static void text_str(struct sbuf *b, const char *s, size_t n)
+{
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c < 0x7f && c != '\\') continue;
+        if (i > run) sb_put(b, s + run, i - run);
+        sb_text_str(b, s + i, 1);
+        run = i + 1;
+    }
+    if (n > run) sb_put(b, s + run, n - run);
+}
+
 static void record_text(struct sbuf *b, const struct trk_record *r)
 {
-    char t[40];
-    if (r->has & TRK_R_TIME) { fmt_time_ms(r->time_ms, t, sizeof t); sb_printf(b, " time=%s", t); }
-    if (r->has & TRK_R_POS) sb_printf(b, " lat=%.6f lon=%.6f", r->lat, r->lon);
-    if (r->has & TRK_R_ALT) sb_printf(b, " alt=%.0f", r->alt);
-    if (r->has & TRK_R_SPEED) sb_printf(b, " speed=%.1f", r->speed);
-    if (r->has & TRK_R_COURSE) sb_printf(b, " course=%.0f", r->course);
-    if (r->has & TRK_R_SATS) sb_printf(b, " sats=%d", r->sats);
-    if (r->has & TRK_R_VALID) sb_printf(b, " valid=%s", r->valid ? "yes" : "no");
+    if (r->has & TRK_R_TIME) { PUT(b, " time="); pr_time_ms(b, r->time_ms); }
+    if (r->has & TRK_R_POS) {
+        PUT(b, " lat="); pr_fixed(b, r->lat, 6);
+        PUT(b, " lon="); pr_fixed(b, r->lon, 6);
+    }
+    if (r->has & TRK_R_ALT) { PUT(b, " alt="); pr_fixed(b, r->alt, 0); }
+    if (r->has & TRK_R_SPEED) { PUT(b, " speed="); pr_fixed(b, r->speed, 1); }
+    if (r->has & TRK_R_COURSE) { PUT(b, " course="); pr_fixed(b, r->course, 0); }
+    if (r->has & TRK_R_SATS) { PUT(b, " sats="); pr_int(b, r->sats); }
+    if (r->has & TRK_R_VALID) { if (r->valid) PUT(b, " valid=yes"); else PUT(b, " valid=no"); }
 }
 
 static void io_text(struct sbuf *b, const struct trk_msg *m, const struct trk_record *r)
 {
     for (unsigned i = 0; i < r->io_count && r->io_first + i < m->nio; i++) {
         const struct trk_io *io = &m->io[r->io_first + i];
-        if (io->hex) sb_printf(b, "%s%u=0x%s", i ? " " : " io ", io->id, io->hex);
-        else sb_printf(b, "%s%u=%llu", i ? " " : " io ", io->id, (unsigned long long)io->u);
+        if (i) sb_putc(b, ' '); else PUT(b, " io ");
+        pr_u64(b, io->id);
+        sb_putc(b, '=');
+        if (io->hex) { PUT(b, "0x"); sb_puts(b, io->hex); }
+        else pr_u64(b, (unsigned long long)io->u);
     }
 }
 
 void render_text(struct sbuf *b, const struct trk_msg *m, const struct conn *c, const struct print_opts *o)
 {
-    char ts[40], a[64], z[64];
+    char a[64];
     if (c) {
-        fmt_capture_time(m->ts_ns, ts, sizeof ts);
-        const struct endpoint *from = m->dir == TRK_UP ? &c->cli : &c->srv;
-        const struct endpoint *to = m->dir == TRK_UP ? &c->srv : &c->cli;
-        endpoint_str(from, a, sizeof a);
-        endpoint_str(to, z, sizeof z);
-        sb_printf(b, "%s %s > %s%s ", ts, a, z, c->transport == TRK_UDP ? " udp" : "");
+        pr_capture_time(b, m->ts_ns);
+        sb_putc(b, ' ');
+        endpoint_str(m->dir == TRK_UP ? &c->cli : &c->srv, a, sizeof a);
+        sb_puts(b, a);
+        PUT(b, " > ");
+        endpoint_str(m->dir == TRK_UP ? &c->srv : &c->cli, a, sizeof a);
+        sb_puts(b, a);
+        if (c->transport == TRK_UDP) PUT(b, " udp");
+        sb_putc(b, ' ');
     } else {
-        sb_printf(b, "[%d] %s%s ", o->input, m->dir == TRK_UP ? "up" : "down",
-                  m->transport == TRK_UDP ? " udp" : "");
+        sb_putc(b, '[');
+        pr_int(b, o->input);
+        PUT(b, "] ");
+        sb_puts(b, m->dir == TRK_UP ? "up" : "down");
+        if (m->transport == TRK_UDP) PUT(b, " udp");
+        sb_putc(b, ' ');
     }
-    sb_printf(b, "%s ", m->proto ? m->proto : "unknown");
-    if (m->imei[0]) sb_text_str(b, m->imei, strlen(m->imei));
+    sb_puts(b, m->proto ? m->proto : "unknown");
+    sb_putc(b, ' ');
+    if (m->imei[0]) text_str(b, m->imei, strlen(m->imei));
     else sb_putc(b, '-');
-    sb_printf(b, " %s", m->type);
-    if (m->nrec > 1 && !msg_field_get(m, "records")) sb_printf(b, " records=%zu", m->nrec);
+    sb_putc(b, ' ');
+    sb_puts(b, m->type);
+    if (m->nrec > 1 && !msg_field_get(m, "records")) { PUT(b, " records="); pr_u64(b, m->nrec); }
     if (m->nrec) {
-        if (m->nrec > 1) sb_puts(b, " last:");
+        if (m->nrec > 1) PUT(b, " last:");
         record_text(b, &m->rec[m->nrec - 1]);
     }
     for (size_t i = 0; i < m->nfield; i++) {
-        sb_printf(b, " %s=", m->field[i].key);
-        sb_text_str(b, m->field[i].val, strlen(m->field[i].val));
+        sb_putc(b, ' ');
+        sb_puts(b, m->field[i].key);
+        sb_putc(b, '=');
+        text_str(b, m->field[i].val, strlen(m->field[i].val));
     }
     bool bad = m->status != TRK_OK;
     sb_putc(b, ' ');
@@ -70,14 +108,16 @@ void render_text(struct sbuf *b, const struct trk_msg *m, const struct conn *c, 
                                     m->status == TRK_UNSUPPORTED ? COLOR_WARN : COLOR_NOISE));
     sb_puts(b, status_name(m->status));
     if (bad && m->problem[0]) {
-        sb_puts(b, ": ");
-        sb_text_str(b, m->problem, strlen(m->problem));
+        PUT(b, ": ");
+        text_str(b, m->problem, strlen(m->problem));
     }
     if (bad) sb_puts(b, color_end());
     sb_putc(b, '\n');
     if (o->verbose)
         for (size_t i = 0; i < m->nrec; i++) {
-            sb_printf(b, "    record %zu:", i + 1);
+            PUT(b, "    record ");
+            pr_u64(b, i + 1);
+            sb_putc(b, ':');
             record_text(b, &m->rec[i]);
             io_text(b, m, &m->rec[i]);
             sb_putc(b, '\n');

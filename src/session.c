@@ -61,7 +61,10 @@ void session_bind_identity(char *conn_imei, size_t n, struct trk_msg *m)
     if (m->imei[0]) {
         if (strcmp(conn_imei, m->imei) != 0) snprintf(conn_imei, n, "%s", m->imei);
     } else if (conn_imei[0]) {
-        snprintf(m->imei, sizeof m->imei, "%s", conn_imei);
+        size_t k = strnlen(conn_imei, n);
+        if (k >= sizeof m->imei) k = sizeof m->imei - 1;
+        memcpy(m->imei, conn_imei, k);
+        m->imei[k] = 0;
         m->imei_from_session = true;
     }
 }

@@ -4501,6 +4501,7 @@ static bool parse_int(const char *s, long lo, long hi, int *out)
     return true;
 }
 
+#ifndef TRKSIM_NO_MAIN   /* the workload generator includes this file for its encoders */
 int main(int argc, char **argv)
 {
     enum {
@@ -4963,3 +4964,4 @@ int main(int argc, char **argv)
     free(conns);
     return failed || server_errors ? 1 : 0;
 }
+#endif
