@@ -346,7 +346,15 @@ static void fill_hole(struct flowrec *f, int sender, uint32_t from, uint32_t upt
     F.st.gaps++;
     F.st.gap_bytes += len;
     uint32_t saved_ack = rcv->ack_seq;
-    for (uint32_t done = 0; done < len;) {
+    uint32_t done = 0;
+    if (len > FILL_CHUNK && rcv->count == rcv->offset) {
+        /* a large hole (up to 2 GB, from one forged segment) is not copied: libnids counts
+         * all but its last byte as received and consumed, and one filler byte is fed */
+        done = len - 1;
+        rcv->count = (int)((uint32_t)rcv->count + done);
+        rcv->offset = rcv->count;
+    }
+    while (done < len) {
         uint32_t k = len - done > FILL_CHUNK ? FILL_CHUNK : len - done;
         rcv->ack_seq = from + done;          /* let libnids take bytes the receiver already acked */
         synth(f, sender == TRK_UP, from + done, snd->ack_seq, 0x18, k);
