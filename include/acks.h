@@ -27,8 +27,8 @@ struct ack_ledger {
 /* an unanswered request: a->verdict is TRK_ACK_MISSING, a->detail says why */
 typedef void (*acks_missing_fn)(void *ctx, const struct trk_ack *a);
 
-/* an up message: record it when it asks for a reply; earlier requests it
- * supersedes (same key: a resend or the next one after giving up) are missing */
+/* an up message: record it when it asks for a reply; an earlier identical
+ * request (a resend) is missing */
 void acks_request(struct ack_ledger *l, const struct trk_msg *m, acks_missing_fn fn, void *ctx);
 /* a down message: when it answers a pending request, fill m->ack */
 void acks_reply(struct ack_ledger *l, struct trk_msg *m);

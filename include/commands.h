@@ -6,6 +6,7 @@
 
 int cmd_sniff(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_protocols(int argc, char **argv);
 void print_version(FILE *f);
 

@@ -76,7 +76,6 @@ enum trk_ack_verdict { TRK_ACK_NONE = 0, TRK_ACK_OK, TRK_ACK_WRONG, TRK_ACK_REJE
 /* why a request counts as unanswered */
 enum trk_ack_cause {
     TRK_MISS_RESENT = 1,   /* the device sent the same bytes again */
-    TRK_MISS_NEXT,         /* the next request with its key came first */
     TRK_MISS_TIMEOUT,      /* no answer within the timeout */
     TRK_MISS_CLOSED,       /* the connection closed (FIN, RST, idle, reuse) */
     TRK_MISS_OVERFLOW,     /* too many requests waiting */

@@ -1,5 +1,7 @@
 /* acks.c: the request/ACK ledger of one connection.  Requests wait in arrival
- * order; a reply answers the oldest request with its key.  A reply that fits no
+ * order (devices may send several before the first answer); a reply answers
+ * the oldest request with its key.  A request sent again byte for byte means
+ * the earlier copy was not answered.  A reply that fits no
  * request with its key, or that is malformed, is paired with the oldest request
  * as a wrong answer, so a server bug shows on the request it failed. */
 #include <stdio.h>
@@ -22,7 +24,6 @@ const char *acks_cause_text(enum trk_ack_cause c)
 {
     switch (c) {
     case TRK_MISS_RESENT: return "the device sent it again";
-    case TRK_MISS_NEXT: return "the next request came first";
     case TRK_MISS_TIMEOUT: return "no answer within the timeout";
     case TRK_MISS_CLOSED: return "the connection closed first";
     case TRK_MISS_OVERFLOW: return "too many requests waiting";
@@ -63,12 +64,10 @@ void acks_request(struct ack_ledger *l, const struct trk_msg *m, acks_missing_fn
 {
     if (m->dir != TRK_UP || !m->want_reply.set) return;
     uint64_t h = m->raw ? fnv1a(m->raw, m->rawlen) : 0;
+    /* the same bytes again: the device gave up waiting for the earlier copy */
     for (unsigned i = 0; i < l->n;) {
-        if (l->p[i].key == m->want_reply.key) {
-            missing(l, i, l->p[i].hash == h ? TRK_MISS_RESENT : TRK_MISS_NEXT, fn, ctx);
-        } else {
-            i++;
-        }
+        if (l->p[i].key == m->want_reply.key && l->p[i].hash == h) missing(l, i, TRK_MISS_RESENT, fn, ctx);
+        else i++;
     }
     if (l->n == ACKS_PENDING_MAX) missing(l, 0, TRK_MISS_OVERFLOW, fn, ctx);
     struct ack_pending *p = &l->p[l->n++];
@@ -90,7 +89,16 @@ void acks_reply(struct ack_ledger *l, struct trk_msg *m)
     if (m->is_reply.set)
         for (; i < l->n; i++)
             if (l->p[i].key == m->is_reply.key) { keyed = true; break; }
-    if (!keyed) i = 0;
+    if (!keyed && !malformed) {
+        /* a reply of the oldest request's kind (the key's upper half: message type
+         * where the protocol has one) with another serial is a wrong answer; any
+         * other unmatched reply answers something that was not a request */
+        for (i = 0; i < l->n; i++)
+            if (l->p[i].key >> 16 == m->is_reply.key >> 16) break;
+        if (i == l->n) return;
+    } else if (!keyed) {
+        i = 0;
+    }
     const struct ack_pending *p = &l->p[i];
     struct trk_ack *a = &m->ack;
     memset(a, 0, sizeof *a);

@@ -11,7 +11,6 @@ static const char *cause_word(unsigned c)
 {
     switch (c) {
     case TRK_MISS_RESENT: return "resent";
-    case TRK_MISS_NEXT: return "next";
     case TRK_MISS_TIMEOUT: return "timeout";
     case TRK_MISS_CLOSED: return "closed";
     case TRK_MISS_OVERFLOW: return "overflow";

@@ -37,6 +37,8 @@ static void shape_of(const char *p, char *out, size_t n)
 void problems_message(const struct trk_msg *m, const struct conn *c)
 {
     if (m->status != TRK_MALFORMED && m->status != TRK_UNSUPPORTED) return;
+    /* bytes cut by a capture gap say nothing about the device */
+    if (strcmp(m->type, "fragment") == 0 || strstr(m->problem, "capture gap")) return;
     char shape[TRK_PROBLEM_MAX];
     shape_of(m->problem, shape, sizeof shape);
     const char *proto = m->proto ? m->proto : "unknown";

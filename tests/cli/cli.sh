@@ -89,7 +89,7 @@ has "$ERR" "cannot write"
 
 # JSON Lines: one object per message with the contract's keys
 expect_rc 0 "$T" -r captures/demo.pcap -j
-eq "$(lines "$OUT" '^{"ts":"20[0-9-]*T[0-9:.]*Z","src":"127.0.0.1:[0-9]*","dst":"127.0.0.1:[0-9]*","transport":"tcp","dir":"\(up\|down\)","proto":"\(teltonika\|gt06\)","imei":"[0-9]*","type":"[a-z-]*","status":"ok","records":\[.*\],"fields":{.*},"hex":"[0-9a-f]*"}$')" "$all" "JSON lines"
+eq "$(lines "$OUT" '^{"ts":"20[0-9-]*T[0-9:.]*Z","src":"127.0.0.1:[0-9]*","dst":"127.0.0.1:[0-9]*","transport":"tcp","dir":"\(up\|down\)","proto":"\(teltonika\|gt06\)","imei":"[0-9]*","type":"[a-z-]*","status":"ok","records":\[.*\],"fields":{.*},"hex":"[0-9a-f]*"\(,"ack":{"status":"ok","latency_ms":[0-9.]*}\)\?}$')" "$all" "JSON lines"
 has "$OUT" '"records":\[{"time":"20[0-9-]*T[0-9:.]*Z","valid":true,"lat":[0-9.-]*,"lon":[0-9.-]*'
 
 # decode: the Teltonika vendor example, auto-detected
