@@ -23,7 +23,10 @@ struct capture {
     capture_cb cb;
     void *ctx;
     volatile sig_atomic_t *stop;
-    uint64_t read, bad_frames;
+    struct bpf_program prog;   /* a file's filter, run here so what it rejects can be counted */
+    bool have_prog;
+    int64_t last_ns;           /* the previous frame's time */
+    uint64_t read, bad_frames, empty, bad_time, backwards;
 };
 
 static struct capture *wrap(pcap_t *p, bool live)
@@ -124,19 +127,39 @@ int capture_set_filter(struct capture *c, const char *tracker, const char *user,
         snprintf(err, errlen, "bad filter expression '%s': %s", user && user[0] ? user : f, pcap_geterr(c->p));
         return -1;
     }
+    if (!c->live) {
+        if (c->have_prog) pcap_freecode(&c->prog);
+        c->prog = prog;
+        c->have_prog = true;
+        return 0;
+    }
     int rc = pcap_setfilter(c->p, &prog);
     pcap_freecode(&prog);
     if (rc < 0) { snprintf(err, errlen, "cannot set the filter: %s", pcap_geterr(c->p)); return -1; }
     return 0;
 }
 
+/* the latest time a frame can carry: nanoseconds since the epoch fit an int64_t */
+#define MAX_TS_SEC (INT64_MAX / 1000000000LL - 1)
+
 static void handler(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 {
     struct capture *c = (struct capture *)user;
     struct raw_frame f;
+    if (h->caplen == 0) { c->empty++; return; }          /* nothing captured: no filter can match */
+    if (c->have_prog && !pcap_offline_filter(&c->prog, h, data)) return;
     c->read++;
-    /* this handle delivers nanoseconds in tv_usec */
-    f.ts_ns = (int64_t)h->ts.tv_sec * 1000000000LL + (int64_t)h->ts.tv_usec;
+    /* this handle delivers nanoseconds in tv_usec; a time no clock gives (beyond the
+     * year 2262, or a fraction of a second of 1e9 ns or more) is counted and replaced
+     * by the previous frame's, never shown */
+    if (h->ts.tv_sec < 0 || h->ts.tv_sec > MAX_TS_SEC || h->ts.tv_usec < 0 || h->ts.tv_usec >= 1000000000L) {
+        c->bad_time++;
+        f.ts_ns = c->last_ns;
+    } else {
+        f.ts_ns = (int64_t)h->ts.tv_sec * 1000000000LL + (int64_t)h->ts.tv_usec;
+        if (f.ts_ns < c->last_ns) c->backwards++;
+    }
+    c->last_ns = f.ts_ns;
     f.data = data;
     f.caplen = h->caplen;
     f.len = h->len;
@@ -192,6 +215,9 @@ void capture_get_stats(struct capture *c, struct capture_stats *s)
     memset(s, 0, sizeof *s);
     s->read = c->read;
     s->bad_frames = c->bad_frames;
+    s->empty = c->empty;
+    s->bad_time = c->bad_time;
+    s->backwards = c->backwards;
     struct pcap_stat ps;
     if (c->live && pcap_stats(c->p, &ps) == 0) {
         s->have_kernel = true;
@@ -204,6 +230,7 @@ void capture_close(struct capture *c)
 {
     if (!c) return;
     pcap_close(c->p);
+    if (c->have_prog) pcap_freecode(&c->prog);
     free(c->filter);
     free(c);
 }

@@ -73,7 +73,7 @@ int cmd_sniff(int argc, char **argv)
     oc.out = stdout;
     pipeline_init(&pl);
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+i:r:w:c:jxveqh", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+i:r:w:c:jxveqhZ:", lo, NULL)) != -1) {
         if (pipeline_option(&pl, c, optarg)) continue;
         switch (c) {
         case 'w': wfile = optarg; break;
