@@ -94,18 +94,20 @@ const char *capture_filter(const struct capture *c) { return c->filter ? c->filt
 
 int capture_set_filter(struct capture *c, const char *tracker, const char *user, char *err, size_t errlen)
 {
-    size_t n = 2 * strlen(tracker) * 3 + (user ? strlen(user) : 0) + 256;
+    size_t n = 2 * strlen(tracker) * 3 + (user ? strlen(user) : 0) + 320;
     char *f = malloc(n);
     if (!f) { snprintf(err, errlen, "out of memory"); return -1; }
     f[0] = 0;
     if (tracker[0]) {
-        /* fragments never carry ports; VLAN-tagged frames need `vlan` (which shifts every later
-         * offset, so it comes last), stacked tags a second one */
+        /* fragments never carry ports; an IPv4 header shorter than 20 bytes has no ports
+         * where the filter looks (it is let through to be counted as bad); VLAN-tagged
+         * frames need `vlan` (which shifts every later offset, so it comes last), stacked
+         * tags a second one */
         if (c->dlt == DLT_EN10MB)
-            snprintf(f, n, "(%s) or (ip[6:2] & 0x1fff != 0) or (vlan and ((%s) or (vlan and (%s))))",
-                     tracker, tracker, tracker);
+            snprintf(f, n, "(%s) or (ip[6:2] & 0x1fff != 0) or (ip[0] & 0xf < 5) or "
+                     "(vlan and ((%s) or (vlan and (%s))))", tracker, tracker, tracker);
         else
-            snprintf(f, n, "(%s) or (ip[6:2] & 0x1fff != 0)", tracker);
+            snprintf(f, n, "(%s) or (ip[6:2] & 0x1fff != 0) or (ip[0] & 0xf < 5)", tracker);
     }
     if (user && user[0]) {
         size_t o = strlen(f);

@@ -777,7 +777,8 @@ void flows_finish(void)
         nids_forget(f);
         do_close(f, CLOSE_END);
     }
-    while ((f = F.head[L_EMB])) forget_flow(f);
+    /* forget_flow unlinks f from the list: the analyzer does not follow that */
+    while ((f = F.head[L_EMB])) forget_flow(f);   // NOLINT(clang-analyzer-unix.Malloc)
     nids_unregister_tcp((void *)on_tcp);
     nids_unregister_udp((void *)on_udp);
     nids_unregister_ip((void *)on_ip);

@@ -299,4 +299,7 @@ void pipeline_close(struct pipeline *p)
 {
     if (p->cap) capture_close(p->cap);
     p->cap = NULL;
+    devices_free();             /* the tables pipeline_run filled */
+    ports_reset();
+    problems_reset();
 }

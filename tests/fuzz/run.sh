@@ -48,7 +48,7 @@ for t in build/fuzz/fuzz_*; do
     fi
     seeds="build/fuzz/seeds-$name"
     work="build/fuzz/work-$name"
-    mkdir -p "$seeds" "$work"
+    mkdir -p "$seeds" "$work/corpus"
     seed "$name" "$seeds" >/dev/null 2>&1 || true
     opts="-close_fd_mask=3 -timeout=10 -rss_limit_mb=2048 -artifact_prefix=$work/"
     regress=$(ls tests/fuzz/regress/"$name"-* 2>/dev/null)
@@ -59,7 +59,7 @@ for t in build/fuzz/fuzz_*; do
         fi
     fi
     # shellcheck disable=SC2086
-    if "$t" $opts -max_total_time="$secs" -print_final_stats=1 "$work" "$seeds" >"$work/fuzz.log" 2>&1; then
+    if "$t" $opts -max_total_time="$secs" -print_final_stats=1 "$work/corpus" "$seeds" >"$work/fuzz.log" 2>&1; then
         execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work/fuzz.log" | grep -o '[0-9]*$')
         pass=$((pass + 1)); echo "fuzz $name: ${execs:-?} executions in ${secs}s, no crash"
     else
