@@ -6,6 +6,8 @@
 #   make lint       cppcheck and clang-tidy (.clang-tidy) on every source file
 #   make valgrind   the golden captures under valgrind: no memory error, no leak
 #   make CC=clang   build with clang
+#   make install    the binary, the man page and the bash completion under
+#                   $(DESTDIR)$(PREFIX) (PREFIX=/usr/local); make uninstall removes them
 
 CC      ?= cc
 BUILD   ?= build
@@ -14,9 +16,16 @@ SANFLAGS ?=
 WARN    = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 CFLAGS  ?= $(OPT) -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude
-LIBS    = -lpcap -lnids -lpcre2-8 -lm
+LIBS    = -lpcap -lnids -lpcre2-8 -lncurses -lm
 FUZZ_SECONDS ?= 60
 VERSION = 0.1.0
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+INSTALL ?= install
 
 LIB_SRC = $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard dissectors/*.c)
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -24,7 +33,7 @@ UNIT    = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_
 TOOLS   = $(patsubst tests/sim/%.c,$(BUILD)/tests/%,$(wildcard tests/sim/*.c)) \
           $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(wildcard tests/tools/*.c))
 
-.PHONY: all check test demo deps fuzz fuzz-build clean asan unit tools lint valgrind FORCE
+.PHONY: all check test demo deps fuzz fuzz-build clean asan unit tools lint valgrind install uninstall FORCE
 all: deps trackdump
 
 deps:
@@ -80,6 +89,16 @@ check: deps
 
 demo: all
 	./trackdump -r captures/demo.pcap
+
+install: $(BUILD)/trackdump
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
+	$(INSTALL) -m 0755 $(BUILD)/trackdump $(DESTDIR)$(BINDIR)/trackdump
+	$(INSTALL) -m 0644 doc/trackdump.1 $(DESTDIR)$(MANDIR)/man1/trackdump.1
+	$(INSTALL) -m 0644 contrib/bash-completion/trackdump $(DESTDIR)$(BASHCOMPDIR)/trackdump
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/trackdump $(DESTDIR)$(MANDIR)/man1/trackdump.1 \
+	      $(DESTDIR)$(BASHCOMPDIR)/trackdump
 
 # fuzz targets: the library built once with clang's fuzzer instrumentation
 FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))

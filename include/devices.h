@@ -94,6 +94,9 @@ int64_t device_interval_ms(const struct device *d);     /* median gap, -1 when <
 /* the device's current clock offset (ms): a high quantile of its offsets, so
  * buffered history (always older) does not pull it; false when no sample */
 bool device_offset_ms(const struct device *d, int64_t *off, int64_t *spread);
+/* the median offset, and how many recent messages carried buffered history
+ * (more than 10 min older than the current offset) */
+bool device_offset_median_ms(const struct device *d, int64_t *median, unsigned *history);
 int64_t device_ack_latency_us(const struct device *d);  /* median, -1 when none */
 uint64_t device_msgs(const struct device *d);           /* up messages of every status */
 uint64_t device_errors(const struct device *d);         /* malformed + unsupported */

@@ -43,6 +43,7 @@ struct capture_info {
     uint64_t packets, kernel_drops, if_drops;
     bool have_drops;
     uint64_t conns, udp_flows, msgs[4], unanswered;
+    uint64_t gaps, gap_bytes;  /* holes in TCP streams: packets the capture missed */
 };
 
 struct diagnosis {
@@ -64,7 +65,7 @@ struct device_view {
 
 void diagnose(struct diagnosis *d, const struct capture_info *cap, const struct expect_list *expect);
 void diagnosis_free(struct diagnosis *d);
-void device_view(const struct diagnosis *d, const struct device *dev, struct device_view *v);
+void device_view(const struct diagnosis *d, const struct device *v, struct device_view *o);
 const char *severity_name(enum severity s);
 /* "3 h 0 min", "12.5 s", "1024 weeks" ... for a duration in ms (sign dropped) */
 void fmt_duration_ms(int64_t ms, char *buf, size_t n);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "color.h"
 #include "commands.h"
 #include "dissect.h"
 #include "framer.h"
@@ -30,6 +31,7 @@ static void usage(FILE *f)
 "  -j, --json            JSON Lines (with \"input\": the 1-based input index)\n"
 "  -x                    hex dump under each message\n"
 "  -v                    every record and IO element\n"
+"  --no-color            no colour (default: colour on a terminal, unless NO_COLOR)\n"
 "  -h, --help            this help\n"
 "\n"
 "Exit status: 0 done, 1 the protocol cannot be recognised, 2 usage error.\n", f);
@@ -98,14 +100,14 @@ static int add_input(struct input **in, size_t *nin, const char *text, bool as_t
 
 int cmd_decode(int argc, char **argv)
 {
-    enum { O_DOWN = 256, O_UDP, O_TEXT };
+    enum { O_DOWN = 256, O_UDP, O_TEXT, O_NOCOLOR };
     static const struct option lo[] = {
         {"proto", required_argument, 0, 'P'}, {"json", no_argument, 0, 'j'}, {"help", no_argument, 0, 'h'},
         {"down", no_argument, 0, O_DOWN}, {"udp", no_argument, 0, O_UDP}, {"text", no_argument, 0, O_TEXT},
-        {0, 0, 0, 0}};
+        {"no-color", no_argument, 0, O_NOCOLOR}, {0, 0, 0, 0}};
     const struct dissector *d = NULL;
     struct output_cfg oc = {0};
-    bool down = false, udp = false, as_text = false;
+    bool down = false, udp = false, as_text = false, no_color = false;
     int c;
     oc.out = stdout;
     opterr = 0;
@@ -123,6 +125,7 @@ int cmd_decode(int argc, char **argv)
         case O_DOWN: down = true; break;
         case O_UDP: udp = true; break;
         case O_TEXT: as_text = true; break;
+        case O_NOCOLOR: no_color = true; break;
         default:
             if (optopt == 'P') fprintf(stderr, "trackdump: option -P needs a protocol name\n");
             else if (optopt) fprintf(stderr, "trackdump: unknown option -%c\n", optopt);
@@ -167,6 +170,7 @@ int cmd_decode(int argc, char **argv)
         enum trk_dir dir = down ? TRK_DOWN : TRK_UP;
         memset(&st, 0, sizeof st);
         st.transport = transport;
+        color_setup(stdout, no_color || oc.json);
         output_setup(&oc);
         for (size_t i = 0; i < nin; i++) {
             output_set_input((int)i + 1);

@@ -22,8 +22,8 @@ static void usage(FILE *f)
 "Diagnose a capture: why devices are offline, late or not parsed.  Findings\n"
 "(port-closed, port-unanswered, no-traffic, server-clock-skew, device-clock,\n"
 "devices-silent, server-rejects, server-not-responding, reconnect-churn,\n"
-"malformed-messages, unsupported-messages, protocol-mismatch), each with\n"
-"evidence and the action to take, then the ports and the devices, worst first.\n"
+"malformed-messages, unsupported-messages, protocol-mismatch, capture-loss)\n"
+"with evidence and the action to take, then the ports and the devices, worst\nfirst.\n"
 "\n"
 "Input:\n", f);
     fputs(pipeline_help, f);
@@ -105,6 +105,8 @@ int cmd_report(int argc, char **argv)
     ci.if_drops = cs.ifdrop;
     ci.conns = fs.tcp_conns;
     ci.udp_flows = fs.udp_flows;
+    ci.gaps = fs.gaps;
+    ci.gap_bytes = fs.gap_bytes;
     memcpy(ci.msgs, ss.msgs, sizeof ci.msgs);
     ci.unanswered = ss.unanswered;
     struct diagnosis d;

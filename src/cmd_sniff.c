@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "color.h"
 #include "commands.h"
 #include "filter.h"
 #include "flows.h"
@@ -19,6 +20,7 @@
 #include "pcapout.h"
 #include "portmap.h"
 #include "pipeline.h"
+#include "printers.h"
 #include "session.h"
 
 static void usage(FILE *f)
@@ -35,7 +37,7 @@ static void usage(FILE *f)
     fputs(pipeline_help, f);
     fputs(
 "Output:\n"
-"  -j, --json            JSON Lines, one object per message\n"
+"  -j, --json            JSON Lines, one object per message (\"schema\" first)\n"
 "  -x                    hex dump under each message\n"
 "  -v                    every record and IO element\n"
 "  -e, --errors          only malformed, unsupported and unknown messages\n"
@@ -44,10 +46,16 @@ static void usage(FILE *f)
 "  -c COUNT              stop after COUNT messages shown\n"
 "  -q                    no per-message output (summary only)\n"
 "  -w FILE               write the packets of the shown connections to a pcap\n"
-"                        (a request's line says how the server answered it:\n"
-"                        ack=12ms, ack=wrong(...), ack=rejected(...), ack=missing(...))\n"
+"  --localtime           capture times in local time with the UTC offset\n"
+"                        (default: UTC)\n"
+"  --no-color            no colour (default: colour on a terminal, unless NO_COLOR)\n"
+"  -n                    accepted for tcpdump habits: addresses are always numeric\n"
 "  -h, --help            this help\n"
 "  --version             versions of trackdump and its libraries\n"
+"\n"
+"A request's line ends with how the server answered it: ack=12ms,\n"
+"ack=wrong(...), ack=rejected(15ms), ack=missing(resent|timeout|closed|overflow)\n"
+"or ack=pending (the capture ended first).  The summary goes to standard error.\n"
 "\n"
 "Exit status: 0 done, 1 runtime error, 2 usage error.\n", f);
 }
@@ -60,20 +68,22 @@ static void release(struct conn *c)
 
 int cmd_sniff(int argc, char **argv)
 {
-    enum { O_IMEI = 256, O_GREP, O_VERSION };
+    enum { O_IMEI = 256, O_GREP, O_VERSION, O_LOCALTIME, O_NOCOLOR };
     static const struct option lo[] = {
         {"json", no_argument, 0, 'j'}, {"errors", no_argument, 0, 'e'}, {"help", no_argument, 0, 'h'},
         {"imei", required_argument, 0, O_IMEI}, {"grep", required_argument, 0, O_GREP},
-        {"version", no_argument, 0, O_VERSION}, PIPELINE_LONG_OPTIONS, {0, 0, 0, 0}};
+        {"version", no_argument, 0, O_VERSION}, {"localtime", no_argument, 0, O_LOCALTIME},
+        {"no-color", no_argument, 0, O_NOCOLOR}, PIPELINE_LONG_OPTIONS, {0, 0, 0, 0}};
     static struct pipeline pl;
     const char *wfile = NULL;
     struct output_cfg oc = {0};
+    bool no_color = false;
     char err[512];
     int c;
     oc.out = stdout;
     pipeline_init(&pl);
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+i:r:w:c:jxveqhZ:", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+i:r:w:c:jxveqnhZ:", lo, NULL)) != -1) {
         if (pipeline_option(&pl, c, optarg)) continue;
         switch (c) {
         case 'w': wfile = optarg; break;
@@ -83,6 +93,9 @@ int cmd_sniff(int argc, char **argv)
         case 'v': oc.verbose = true; break;
         case 'e': oc.errors_only = true; break;
         case 'q': oc.quiet = true; break;
+        case 'n': break;                     /* addresses are never resolved */
+        case O_LOCALTIME: print_localtime(true); break;
+        case O_NOCOLOR: no_color = true; break;
         case 'h': usage(stdout); return 0;
         case O_VERSION: print_version(stdout); return 0;
         case O_IMEI:
@@ -110,9 +123,13 @@ int cmd_sniff(int argc, char **argv)
         pipeline_close(&pl);
         return 1;
     }
+    /* a line as soon as it is decoded when a reader waits on the other end
+     * (trackdump ... | grep); a terminal is line-buffered already */
     struct stat sst;
-    if (pl.iface || (fstat(fileno(stdout), &sst) == 0 && S_ISFIFO(sst.st_mode)))
+    if (pl.iface || (fstat(fileno(stdout), &sst) == 0 && (S_ISFIFO(sst.st_mode) || S_ISSOCK(sst.st_mode))))
         setvbuf(stdout, NULL, _IOLBF, 0);
+    /* --grep matches the rendered line, which must not carry colour */
+    color_setup(stdout, no_color || oc.json);
 
     output_setup(&oc);
     pl.out = (struct session_out){NULL, output_message, output_unanswered};

@@ -325,6 +325,18 @@ bool device_offset_ms(const struct device *d, int64_t *off, int64_t *spread)
     return true;
 }
 
+bool device_offset_median_ms(const struct device *d, int64_t *median, unsigned *history)
+{
+    int64_t off, spread;
+    if (!device_offset_ms(d, &off, &spread)) return false;
+    unsigned n = d->noffs < DEV_OFFS ? d->noffs : DEV_OFFS;
+    *median = median_i64(d->offs, n);
+    *history = 0;
+    for (unsigned i = 0; i < n; i++)
+        if (d->offs[i] < off - 600000) (*history)++;
+    return true;
+}
+
 int64_t device_ack_latency_us(const struct device *d)
 {
     unsigned n = d->nlat < DEV_LAT ? d->nlat : DEV_LAT;

@@ -275,9 +275,9 @@ static void clock_findings(struct diagnosis *d)
         if (!device_offset_ms(d->dev[i], &off, &spread)) continue;
         o[n].v = d->dev[i];
         o[n].off = off;
-        unsigned k = d->dev[i]->noffs < DEV_OFFS ? d->dev[i]->noffs : DEV_OFFS;
-        for (unsigned j = 0; j < k; j++)
-            if (d->dev[i]->offs[j] < off - 600000) history++;
+        int64_t med;
+        unsigned hist = 0;
+        if (device_offset_median_ms(d->dev[i], &med, &hist)) history += hist;
         n++;
     }
     int64_t ref = 0;
@@ -320,7 +320,8 @@ static void clock_findings(struct diagnosis *d)
         }
     }
     /* devices far off the reference */
-    struct finding *kind[CK__N] = {0};
+    long kind[CK__N];                /* index of each kind's finding (d->f moves as it grows) */
+    for (int k = 0; k < CK__N; k++) kind[k] = -1;
     static const char *const what[CK__N] = {
         "times exactly 1024 weeks in the past (GPS week-number rollover)",
         "times at a clock epoch default (1970, 1980 or 2000), so no valid time source,",
@@ -351,10 +352,13 @@ static void clock_findings(struct diagnosis *d)
             k = CK_FUTURE;
         else
             k = CK_BEHIND;
-        struct finding *f = kind[k];
-        if (!f) {
-            f = kind[k] = add(d, "device-clock", SEV_WARNING);
+        struct finding *f;
+        if (kind[k] < 0) {
+            f = add(d, "device-clock", SEV_WARNING);
+            kind[k] = (long)(f - d->f);
             action(f, "%s", todo[k]);
+        } else {
+            f = &d->f[kind[k]];
         }
         char nb[80], t[48], dur[48];
         fmt_time_ms(o[i].v->fix_time_ms, t, sizeof t);
@@ -374,10 +378,12 @@ static void clock_findings(struct diagnosis *d)
         }
     }
     for (int k = 0; k < CK__N; k++)
-        if (kind[k]) {
-            summary(kind[k], "%zu device%s %s %s while the rest of the fleet is %s.", kind[k]->ndevices,
-                    kind[k]->ndevices == 1 ? "" : "s", kind[k]->ndevices == 1 ? "reports" : "report", what[k], ref ? "consistent with the capture clock's skew" : "on time");
-            evn(kind[k], "devices", (double)kind[k]->ndevices);
+        if (kind[k] >= 0) {
+            struct finding *f = &d->f[kind[k]];
+            summary(f, "%zu device%s %s %s while the rest of the fleet is %s.", f->ndevices,
+                    f->ndevices == 1 ? "" : "s", f->ndevices == 1 ? "reports" : "report", what[k],
+                    ref ? "consistent with the capture clock's skew" : "on time");
+            evn(f, "devices", (double)f->ndevices);
         }
     free(o);
 }
@@ -664,6 +670,7 @@ static void churn_findings(struct diagnosis *d)
         struct device *v = d->dev[i];
         double rate = v->reconnects / hours;
         if (v->reconnects < 2 || rate < 12) continue;
+        if (v->logins_rejected || v->server_closed_after_login) continue;   /* explained by server-rejects */
         if (!f) f = add(d, "reconnect-churn", SEV_WARNING);
         total += v->reconnects;
         add_device(f, v->id);
@@ -722,6 +729,25 @@ static void problem_findings(struct diagnosis *d)
     }
 }
 
+/* the capture itself missed packets: say so, so that nothing else is blamed */
+static void capture_findings(struct diagnosis *d)
+{
+    const struct capture_info *c = &d->cap;
+    uint64_t drops = c->have_drops ? c->kernel_drops + c->if_drops : 0;
+    if (!c->gaps && !drops) return;
+    struct finding *f = add(d, "capture-loss", drops ? SEV_WARNING : SEV_INFO);
+    summary(f, "The capture is incomplete: %llu packet%s dropped by the kernel or interface, %llu hole%s in TCP "
+            "streams (%llu bytes); messages cut by them are reported as fragments, not as device errors.",
+            (unsigned long long)drops, drops == 1 ? "" : "s", (unsigned long long)c->gaps, c->gaps == 1 ? "" : "s",
+            (unsigned long long)c->gap_bytes);
+    evn(f, "kernel_drops", (double)(c->have_drops ? c->kernel_drops : 0));
+    evn(f, "interface_drops", (double)(c->have_drops ? c->if_drops : 0));
+    evn(f, "stream_gaps", (double)c->gaps);
+    evn(f, "gap_bytes", (double)c->gap_bytes);
+    action(f, "For a complete capture: capture on the server itself with a filter on the tracker ports, a larger "
+           "buffer, and write to a local disk (trackdump -w FILE, or tcpdump -B 32768 -w FILE).");
+}
+
 static int by_severity(const void *a, const void *b)
 {
     const struct finding *x = a, *y = b;
@@ -753,6 +779,7 @@ void diagnose(struct diagnosis *d, const struct capture_info *cap, const struct 
     server_findings(d);
     churn_findings(d);
     problem_findings(d);
+    capture_findings(d);
     /* stable: qsort is not, so sort by (severity, original order) */
     for (size_t i = 1; i < d->n; i++)
         for (size_t j = i; j > 0 && by_severity(&d->f[j - 1], &d->f[j]) > 0; j--) {

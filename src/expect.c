@@ -79,6 +79,7 @@ const struct expected *expect_find(const struct expect_list *l, const char *imei
 {
     if (!l->n) return NULL;
     struct expected key;
+    memset(&key, 0, sizeof key);
     snprintf(key.imei, sizeof key.imei, "%s", imei);
     return bsearch(&key, l->v, l->n, sizeof l->v[0], by_imei);
 }

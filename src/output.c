@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "acks.h"
+#include "color.h"
 #include "output.h"
 #include "pcapout.h"
 #include "printers.h"
@@ -56,7 +57,9 @@ static bool passes(const struct trk_msg *m, const struct conn *c)
         po.hex = false;
         po.verbose = true;
         sb_reset(&O.text);
+        bool col = color_pause();            /* match the line as it reads, not its colour */
         render_text(&O.text, m, c, &po);
+        color_resume(col);
         bool hit = regex_match(O.cfg.grep_re, O.text.p, O.text.len) ||
                    (m->raw && regex_match(O.cfg.grep_re, (const char *)m->raw, m->rawlen));
         if (!hit) return false;

@@ -1,10 +1,12 @@
 /* print_ack.c: how a request's answer is written on its line:
  *   text  ack=12ms  ack=wrong(acknowledged 2 records, the device sent 3)
  *         ack=rejected(15ms)  ack=missing(resent)  ack=pending (capture ended first)
- *   JSON  "ack":{"status":"ok","latency_ms":12.3}  with "cause"/"problem" when they apply */
+ *   JSON  "ack":{"status":"ok","latency_ms":12.3}  with "cause"/"problem" when they apply
+ * A problem is red on a terminal, pending yellow (color.h). */
 #include <string.h>
 
 #include "acks.h"
+#include "color.h"
 #include "printers.h"
 
 static const char *cause_word(unsigned c)
@@ -43,7 +45,10 @@ void render_ack(struct sbuf *b, const struct trk_ack *a, bool json)
         sb_putc(b, '}');
         return;
     }
-    sb_puts(b, " ack=");
+    bool problem = a->verdict == TRK_ACK_WRONG || a->verdict == TRK_ACK_REJECTED || a->verdict == TRK_ACK_MISSING;
+    sb_putc(b, ' ');
+    if (problem) sb_puts(b, color_start(end ? COLOR_WARN : COLOR_BAD));
+    sb_puts(b, "ack=");
     switch (a->verdict) {
     case TRK_ACK_OK:
         latency_text(b, a->latency_ns);
@@ -63,4 +68,5 @@ void render_ack(struct sbuf *b, const struct trk_ack *a, bool json)
         else sb_printf(b, "missing(%s)", cause_word(a->cause));
         break;
     }
+    if (problem) sb_puts(b, color_end());
 }

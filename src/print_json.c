@@ -1,5 +1,6 @@
-/* print_json.c: JSON Lines, one object per message (DESIGN.md §4): numbers as
- * numbers, times in RFC 3339 UTC, untrusted bytes escaped. */
+/* print_json.c: JSON Lines, one object per message (DESIGN.md §4), each
+ * starting with "schema" (PRINT_JSON_SCHEMA): numbers as numbers, times in
+ * RFC 3339 (capture times in UTC unless --localtime), untrusted bytes escaped. */
 #include <math.h>
 #include <string.h>
 
@@ -57,8 +58,9 @@ void render_json(struct sbuf *b, const struct trk_msg *m, const struct conn *c, 
     bool first = true;
     char t[64];
     sb_putc(b, '{');
+    key(b, "schema", &first); jstr(b, PRINT_JSON_SCHEMA);
     if (c) {
-        fmt_ts_us(m->ts_ns, t, sizeof t);
+        fmt_capture_time(m->ts_ns, t, sizeof t);
         key(b, "ts", &first); jstr(b, t);
         endpoint_str(m->dir == TRK_UP ? &c->cli : &c->srv, t, sizeof t);
         key(b, "src", &first); jstr(b, t);

@@ -1,7 +1,9 @@
 /* print_text.c: the default one-line-per-message rendering:
- *   capture time, addresses, protocol, IMEI, type, key values, status and problem. */
+ *   capture time, addresses, protocol, IMEI, type, key values, status and problem
+ * (the status and its problem coloured on a terminal, see color.h). */
 #include <string.h>
 
+#include "color.h"
 #include "printers.h"
 
 const char *status_name(enum trk_status s)
@@ -39,7 +41,7 @@ void render_text(struct sbuf *b, const struct trk_msg *m, const struct conn *c, 
 {
     char ts[40], a[64], z[64];
     if (c) {
-        fmt_ts_us(m->ts_ns, ts, sizeof ts);
+        fmt_capture_time(m->ts_ns, ts, sizeof ts);
         const struct endpoint *from = m->dir == TRK_UP ? &c->cli : &c->srv;
         const struct endpoint *to = m->dir == TRK_UP ? &c->srv : &c->cli;
         endpoint_str(from, a, sizeof a);
@@ -62,11 +64,16 @@ void render_text(struct sbuf *b, const struct trk_msg *m, const struct conn *c, 
         sb_printf(b, " %s=", m->field[i].key);
         sb_text_str(b, m->field[i].val, strlen(m->field[i].val));
     }
-    sb_printf(b, " %s", status_name(m->status));
-    if (m->status != TRK_OK && m->problem[0]) {
+    bool bad = m->status != TRK_OK;
+    sb_putc(b, ' ');
+    if (bad) sb_puts(b, color_start(m->status == TRK_MALFORMED ? COLOR_BAD :
+                                    m->status == TRK_UNSUPPORTED ? COLOR_WARN : COLOR_NOISE));
+    sb_puts(b, status_name(m->status));
+    if (bad && m->problem[0]) {
         sb_puts(b, ": ");
         sb_text_str(b, m->problem, strlen(m->problem));
     }
+    if (bad) sb_puts(b, color_end());
     sb_putc(b, '\n');
     if (o->verbose)
         for (size_t i = 0; i < m->nrec; i++) {

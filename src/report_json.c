@@ -139,8 +139,11 @@ static void device(struct sbuf *b, const struct diagnosis *d, const struct devic
         sb_printf(b, "\"last_fix\":{\"time\":\"%s\",\"lat\":%.7f,\"lon\":%.7f},", t, v->lat, v->lon);
     }
     int64_t off, spread;
-    if (device_offset_ms(v, &off, &spread))
-        sb_printf(b, "\"clock_offset_s\":%.3f,\"clock_offset_spread_s\":%.3f,", (double)off / 1000, (double)spread / 1000);
+    int64_t med;
+    unsigned hist;
+    if (device_offset_ms(v, &off, &spread) && device_offset_median_ms(v, &med, &hist))
+        sb_printf(b, "\"clock_offset_s\":%.3f,\"clock_offset_median_s\":%.3f,\"clock_offset_spread_s\":%.3f,"
+                  "\"history_messages\":%u,", (double)off / 1000, (double)med / 1000, (double)spread / 1000, hist);
     else
         sb_puts(b, "\"clock_offset_s\":null,");
     sb_puts(b, "\"acks\":{");

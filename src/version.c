@@ -1,4 +1,5 @@
 /* version.c: --version: trackdump's version and those of the libraries it runs on. */
+#include <curses.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 
@@ -12,6 +13,6 @@
 
 void print_version(FILE *f)
 {
-    fprintf(f, "trackdump %s\n%s\n%s\n%s\n", TRK_VERSION, pcap_lib_version(), flows_engine_version(),
-            regex_version());
+    fprintf(f, "trackdump %s\n%s\n%s\n%s\n%s\n", TRK_VERSION, pcap_lib_version(), flows_engine_version(),
+            curses_version(), regex_version());
 }

@@ -89,7 +89,7 @@ has "$ERR" "cannot write"
 
 # JSON Lines: one object per message with the contract's keys
 expect_rc 0 "$T" -r captures/demo.pcap -j
-eq "$(lines "$OUT" '^{"ts":"20[0-9-]*T[0-9:.]*Z","src":"127.0.0.1:[0-9]*","dst":"127.0.0.1:[0-9]*","transport":"tcp","dir":"\(up\|down\)","proto":"\(teltonika\|gt06\)","imei":"[0-9]*","type":"[a-z-]*","status":"ok","records":\[.*\],"fields":{.*},"hex":"[0-9a-f]*"\(,"ack":{"status":"ok","latency_ms":[0-9.]*}\)\?}$')" "$all" "JSON lines"
+eq "$(lines "$OUT" '^{"schema":"trackdump.message/1","ts":"20[0-9-]*T[0-9:.]*Z","src":"127.0.0.1:[0-9]*","dst":"127.0.0.1:[0-9]*","transport":"tcp","dir":"\(up\|down\)","proto":"\(teltonika\|gt06\)","imei":"[0-9]*","type":"[a-z-]*","status":"ok","records":\[.*\],"fields":{.*},"hex":"[0-9a-f]*"\(,"ack":{"status":"ok","latency_ms":[0-9.]*}\)\?}$')" "$all" "JSON lines"
 has "$OUT" '"records":\[{"time":"20[0-9-]*T[0-9:.]*Z","valid":true,"lat":[0-9.-]*,"lon":[0-9.-]*'
 
 # decode: the Teltonika vendor example, auto-detected
@@ -98,7 +98,7 @@ expect_rc 0 "$T" decode $AVL
 has "$OUT" "^\[1\] up teltonika - position time=2019-06-10T10:04:46Z lat=0.000000 lon=0.000000 alt=0 speed=0.0 course=0 sats=0 valid=no"
 # a login binds the IMEI to the next input; JSON carries the input index
 expect_rc 0 "$T" decode -j 000f333536333037303432343431303133 $AVL
-has "$OUT" '{"input":2,"transport":"tcp","dir":"up","proto":"teltonika","imei":"356307042441013","type":"position","status":"ok"'
+has "$OUT" '{"schema":"trackdump.message/1","input":2,"transport":"tcp","dir":"up","proto":"teltonika","imei":"356307042441013","type":"position","status":"ok"'
 # stdin, 0x/space/colon noise, a log line with HEX:
 printf '0x00 0f:33 35 36 33 30 37 30 34 32 34 34 31 30 31 33\n2024-01-01 INFO HEX: %s\n' $AVL | "$T" decode - >"$TMP/o" 2>&1
 has "$(cat "$TMP/o")" "\[2\] up teltonika 356307042441013 position"

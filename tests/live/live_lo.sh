@@ -8,7 +8,7 @@
 # Usage: tests/live/live_lo.sh BUILD_DIR
 #   needs BUILD_DIR/trackdump and BUILD_DIR/tests/trksim; runs as root only
 #   (exit 77 = skipped).  LIVE_CASES selects scenarios (default: all of
-#   "tcp udp ipv6 split rst any midstream protos"; proto-<name> runs one protocol
+#   "tcp udp ipv6 split rst any midstream report protos"; proto-<name> runs one protocol
 #   of `trksim --list-protocols`, 2 devices on port LIVE_PORT_BASE (default 10000)
 #   + its default port, and protos all of them); LIVE_KEEP=1 keeps the work directory;
 #   LIVE_VERBOSE=1 lists the passed checks too; LIVE_PORT_TELTONIKA and
@@ -28,7 +28,7 @@ fi
 BUILD=$1
 TD=$BUILD/trackdump
 SIM=$BUILD/tests/trksim
-CASES=${LIVE_CASES:-tcp udp ipv6 split rst any midstream protos}
+CASES=${LIVE_CASES:-tcp udp ipv6 split rst any midstream report protos}
 PT=${LIVE_PORT_TELTONIKA:-15027}
 PG=${LIVE_PORT_GT06:-15023}
 XTD=""     # extra trackdump options of a proto-<name> case
@@ -279,8 +279,49 @@ run_xcase() {
     XTD=""
 }
 
+# run_report: `trackdump report -i lo -G 4` while 2 + 2 devices send 4 messages each
+run_report() {
+    dir=$TMP/report
+    mkdir -p "$dir"
+    pick_ports
+    "$TD" report -i lo -G 4 --format json --port "$PT=teltonika" --port "$PG=gt06" \
+        >"$dir/report.json" 2>"$dir/td.err" &
+    TDPID=$!
+    n=0
+    until grep -q 'listening on' "$dir/td.err" 2>/dev/null; do
+        n=$((n + 1))
+        if [ $n -gt 50 ]; then fail "report: did not start: $(head -n 3 "$dir/td.err")"; return; fi
+        sleep 0.1
+    done
+    "$SIM" --quiet --port-teltonika $PT --port-gt06 $PG --manifest "$dir/manifest" --seed 18 --messages 4 \
+        2>"$dir/sim.err" || fail "report: simulator: $(tail -n 3 "$dir/sim.err")"
+    if wait_exit "$TDPID" 10; then
+        wait "$TDPID"
+        rc=$?
+        TDPID=""
+        [ $rc -eq 0 ] && pass "report: -G 4 exits 0 by itself" || fail "report: exit $rc: $(head -n 3 "$dir/td.err")"
+    else
+        fail "report: still running 10 s after -G 4"
+        kill -KILL "$TDPID" 2>/dev/null
+        TDPID=""
+        return
+    fi
+    if ! command -v jq >/dev/null 2>&1; then fail "report: jq not installed"; return; fi
+    want=$(awk '$1 == "up" { print $3 }' "$dir/manifest" | sort -u | tr '\n' ',')
+    got=$(jq -r '[.devices[].id] | sort | join(",")' "$dir/report.json" 2>&1),
+    [ "$got" = "$want" ] && pass "report: the 4 devices" || fail "report: devices '$got', expected '$want'"
+    for imei in $(echo "$want" | tr ',' ' '); do
+        sent=$(awk -v i="$imei" '$1 == "up" && $3 == i' "$dir/manifest" | wc -l | tr -d ' ')
+        seen=$(jq -r --arg i "$imei" '.devices[] | select(.id == $i) | .messages.ok' "$dir/report.json")
+        [ "$sent" = "$seen" ] && pass "report: $imei $sent messages" || fail "report: $imei: $seen messages, the simulator sent $sent"
+    done
+    live=$(jq -r '.capture.live' "$dir/report.json")
+    [ "$live" = true ] && pass "report: live capture" || fail "report: capture.live is $live"
+}
+
 for c in $CASES; do
     case $c in
+    report) run_report ;;
     protos) for x in $("$SIM" --list-protocols | awk '$1 != "teltonika" && $1 != "gt06" { print $1 }'); do run_xcase "$x"; done ;;
     proto-*) run_xcase "${c#proto-}" ;;
     tcp) run_case tcp lo full --seed 11 ;;

@@ -10,10 +10,17 @@
  *
  * With --manifest FILE it writes one line per message sent, by a device or by
  * the server: "<up|down> <proto> <imei> <type>", then counts as '#' comments.
- * Exit status: 0 when every device got every answer it expected, 1 otherwise,
- * 2 on a usage error.  --self-test checks the encoders against published
- * examples and exits. */
+ * Failure scenarios (for diagnosis captures, see usage()): no server on a port,
+ * logins rejected, data never answered (resends and reconnects), device clocks
+ * offset, devices falling silent, unknown codecs and bad CRCs, devices on their
+ * own source addresses; the manifest then also records, as '#' comments, what
+ * the scenario made happen.
+ * Exit status: 0 when every device got every answer it expected (in a scenario:
+ * when everything it planned happened, and nothing else went wrong), 1
+ * otherwise, 2 on a usage error.  --self-test checks the encoders against
+ * published examples and exits. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <netdb.h>
@@ -1608,10 +1615,30 @@ static struct {
     int codec;             /* CODEC8/8E/16, or -1 for a mix */
     int nx[NX];            /* devices per other protocol (--proto NAME=N) */
     int xport[NX];         /* their ports (--port NAME=P) */
+    /* failure scenarios (all off by default) */
+    int time_offset;       /* seconds added to every device timestamp */
+    int attempts, retry_ms, connect_timeout_ms, ack_timeout_ms, resends, mute_hold_ms;
+    bool no_server_telt, no_server_gt06;
+    char scenario[1024];   /* the scenario options as given, for the manifest */
 } opt = {
     .ntelt = 2, .ngt06 = 2, .messages = 5, .interval_ms = 100,
     .port_telt = 5027, .port_gt06 = 5023, .seed = 1, .codec = CODEC8,
+    .attempts = 1, .retry_ms = 300, .resends = 2, .mute_hold_ms = 2500,
 };
+
+/* Per-device scenario options: "SELECTOR=VALUE" (or a bare SELECTOR).  A selector
+ * is a comma-separated list of items: an IMEI, a protocol name (all its devices)
+ * or NAME:I (its device number I, from 0). */
+enum { R_TIME, R_SOURCE, R_STOP, R_MUTE, R_REJECT, R_NOACK, R_CODEC, R_CRC };
+struct rule {
+    int kind;
+    char sel[256];
+    long long v;
+    char addr[INET6_ADDRSTRLEN];
+};
+#define MAX_RULES 64
+static struct rule rules[MAX_RULES];
+static int nrules;
 
 enum proto { P_TELT = 0, P_GT06 = 1 };
 #define NPROTO (2 + NX)
@@ -1631,8 +1658,10 @@ static bool proto_udp(int p)
 static FILE *manifest;
 
 /* manifest counts per (dir, proto, type) */
-enum { T_LOGIN, T_POSITION, T_HEARTBEAT, T_ACK, T_REGISTER, T_CONFIG, T_EVENT, T_N };
-static const char *const type_name[T_N] = { "login", "position", "heartbeat", "ack", "register", "config", "event" };
+enum { T_LOGIN, T_POSITION, T_HEARTBEAT, T_ACK, T_REGISTER, T_CONFIG, T_EVENT, T_UNKNOWN, T_N };
+static const char *const type_name[T_N] = {
+    "login", "position", "heartbeat", "ack", "register", "config", "event", "unknown",
+};
 static long counts[2][NPROTO][T_N];   /* [dir up=0/down=1][proto][type] */
 static long total_records[NPROTO];
 
@@ -1756,10 +1785,19 @@ static int send_all(int fd, const uint8_t *p, size_t n, uint64_t *rng)
 /* ------------------------------------------------------------------ */
 /* devices                                                              */
 
-enum dstate { D_START, D_PRE, D_LOGIN_WAIT, D_SEND, D_ACK_WAIT, D_BARRIER, D_HOLD, D_DONE };
+enum dstate { D_START, D_PRE, D_LOGIN_WAIT, D_SEND, D_ACK_WAIT, D_BARRIER, D_HOLD, D_DONE,
+              D_CONNECTING, D_MUTE };
 static const char *const dstate_name[] = {
     "start", "pre-login wait", "login answer wait", "send", "answer wait", "pause", "hold", "done",
+    "connecting", "muted",
 };
+
+/* what a scenario makes of a device's connection attempts (--no-server, --reject-imei,
+ * --no-ack): the device is ok when every attempt ended that way */
+enum expect { E_DONE, E_UNREACHABLE, E_REJECTED, E_UNACKED };
+static const char *const expect_name[] = { "done", "unreachable", "rejected", "unacked" };
+/* how one connection attempt ended early */
+enum why { WHY_REFUSED, WHY_CONN_TIMEOUT, WHY_CONN_ERROR, WHY_REJECTED, WHY_UNANSWERED, WHY_N };
 
 /* an answer the device waits for */
 struct want {
@@ -1796,6 +1834,28 @@ struct dev {
     size_t inlen;
     bool failed;
     char err[200];
+    /* scenario settings (the per-device options) */
+    int limit;             /* messages to send after the login, deliberately bad ones included */
+    bool mute;             /* after `limit` messages: silent, the connection kept open */
+    bool reject, noack;    /* the server rejects its login / never answers its data */
+    int bad_left, bad_sent, bad_seen;  /* deliberately bad messages: to send, sent, seen by the server */
+    int good;              /* well-formed messages built */
+    bool last_bad;
+    int64_t clock_off_ms;  /* added to the device's clock */
+    bool has_src;
+    struct sockaddr_storage src;
+    enum expect expect;
+    /* connection attempts */
+    int attempt;           /* attempts started */
+    int ends[WHY_N];       /* attempts ended early, by enum why */
+    bool gave_up;          /* every attempt ended the expected way */
+    int resent;            /* resends of the unanswered message in this connection */
+    int resends_total;
+    bool pending;          /* the saved message was never answered: send it again */
+    struct buf *last;      /* the last message sent (with --ack-timeout-ms) */
+    int last_type;
+    struct want last_want[2];
+    int last_nwant;
 };
 
 static struct dev *devs;
@@ -1849,6 +1909,119 @@ static void dev_init(struct dev *d, int proto, int idx, int gidx)
     d->avl_id = (uint8_t)rng_range(&d->rng, 0, 255);
 }
 
+static bool parse_int(const char *s, long lo, long hi, int *out);
+
+/* Does one selector item (an IMEI, NAME or NAME:I) pick device d? */
+static bool sel_item_match(const char *it, size_t n, const struct dev *d)
+{
+    if (n == strlen(d->imei) && !strncmp(it, d->imei, n)) return true;
+    const char *colon = memchr(it, ':', n);
+    size_t pn = colon ? (size_t)(colon - it) : n;
+    const char *name = pname(d->proto);
+    if (strlen(name) != pn || strncmp(it, name, pn)) return false;
+    if (!colon) return true;
+    char num[16];
+    size_t nn = n - pn - 1;
+    if (nn == 0 || nn >= sizeof num) return false;
+    memcpy(num, colon + 1, nn);
+    num[nn] = 0;
+    int i;
+    return parse_int(num, 0, 1000000, &i) && i == d->idx;
+}
+
+static bool sel_match(const char *sel, const struct dev *d)
+{
+    for (const char *it = sel; *it;) {
+        size_t n = strcspn(it, ",");
+        if (sel_item_match(it, n, d)) return true;
+        it += n;
+        if (*it) it++;
+    }
+    return false;
+}
+
+/* Every item of every selector must pick at least one device; returns false
+ * after saying which one does not. */
+static bool sel_check(const struct dev *all, int n)
+{
+    for (int r = 0; r < nrules; r++) {
+        for (const char *it = rules[r].sel; *it;) {
+            size_t len = strcspn(it, ",");
+            bool hit = false;
+            for (int i = 0; i < n && !hit; i++) hit = sel_item_match(it, len, &all[i]);
+            if (!hit) {
+                fprintf(stderr, "trksim: selector '%.*s' matches no device\n", (int)len, it);
+                return false;
+            }
+            it += len;
+            if (*it) it++;
+        }
+    }
+    return true;
+}
+
+/* Apply the per-device scenario options to a freshly initialised device.
+ * Returns false on a usage error (said on stderr). */
+static bool dev_setup(struct dev *d)
+{
+    d->limit = opt.messages;
+    d->clock_off_ms = (int64_t)opt.time_offset * 1000;
+    for (int r = 0; r < nrules; r++) {
+        const struct rule *ru = &rules[r];
+        if (!sel_match(ru->sel, d)) continue;
+        bool telt_only = ru->kind == R_REJECT || ru->kind == R_NOACK || ru->kind == R_CODEC;
+        if ((telt_only && (d->proto != P_TELT || opt.udp)) || (ru->kind == R_CRC && d->proto != P_GT06)) {
+            fprintf(stderr, "trksim: %s %s: option not available for this protocol/transport\n",
+                    pname(d->proto), d->imei);
+            return false;
+        }
+        switch (ru->kind) {
+        case R_TIME: d->clock_off_ms += ru->v * 1000; break;
+        case R_SOURCE: {
+            memset(&d->src, 0, sizeof d->src);
+            bool ok = false;
+            if (family == AF_INET6) {
+                struct sockaddr_in6 *a = (struct sockaddr_in6 *)&d->src;
+                a->sin6_family = AF_INET6;
+                ok = inet_pton(AF_INET6, ru->addr, &a->sin6_addr) == 1;
+            } else {
+                struct sockaddr_in *a = (struct sockaddr_in *)&d->src;
+                a->sin_family = AF_INET;
+                ok = inet_pton(AF_INET, ru->addr, &a->sin_addr) == 1;
+            }
+            if (!ok) {
+                fprintf(stderr, "trksim: --source needs a numeric address of the server's family: %s\n", ru->addr);
+                return false;
+            }
+            d->has_src = true;
+            break;
+        }
+        case R_STOP: d->limit = (int)ru->v; d->mute = false; break;
+        case R_MUTE: d->limit = (int)ru->v; d->mute = true; break;
+        case R_REJECT: d->reject = true; break;
+        case R_NOACK: d->noack = true; break;
+        case R_CODEC: case R_CRC: d->bad_left = (int)ru->v; break;
+        }
+    }
+    d->limit += d->bad_left;
+    if ((d->proto == P_TELT && opt.no_server_telt) || (d->proto == P_GT06 && opt.no_server_gt06))
+        d->expect = E_UNREACHABLE;
+    else if (d->reject) d->expect = E_REJECTED;
+    else if (d->noack) d->expect = E_UNACKED;
+    return true;
+}
+
+/* the device with this IMEI: the server's shortcut to what a scenario plans for it */
+static struct dev *dev_find(int proto, const char *imei)
+{
+    for (int i = 0; i < ndev; i++)
+        if (devs[i].proto == proto && !strcmp(devs[i].imei, imei)) return &devs[i];
+    return NULL;
+}
+
+/* the device's clock: wall time plus its scenario offset */
+static int64_t dev_clock_ms(const struct dev *d) { return wall_ms() + d->clock_off_ms; }
+
 /* advance one second along the heading */
 static void dev_move(struct dev *d)
 {
@@ -1887,18 +2060,101 @@ static int dev_write(struct dev *d, const struct buf *o)
     return 0;
 }
 
+/* A connection attempt ended early (why).  When the scenario expects that, the
+ * device tries again after --retry-ms, up to --attempts attempts, and then has
+ * done its part; otherwise it has failed with `text`. */
+static void dev_session_end(struct dev *d, int64_t now, enum why why, const char *text)
+{
+    bool expected = ((why == WHY_REFUSED || why == WHY_CONN_TIMEOUT) && d->expect == E_UNREACHABLE) ||
+                    (why == WHY_REJECTED && d->expect == E_REJECTED) ||
+                    (why == WHY_UNANSWERED && d->expect == E_UNACKED);
+    if (!expected) { dev_fail(d, "%s", text); return; }
+    if (d->fd >= 0) close(d->fd);
+    d->fd = -1;
+    d->nwant = 0;
+    d->inlen = 0;
+    d->resent = 0;
+    d->ends[why]++;
+    if (manifest)
+        fprintf(manifest, "# attempt %s %s %d of %d: %s\n", pname(d->proto), d->imei, d->attempt,
+                opt.attempts, text);
+    if (d->attempt < opt.attempts) {
+        d->st = D_START;
+        d->due = now + opt.retry_ms;
+    } else {
+        d->st = D_DONE;
+        d->gave_up = true;
+    }
+}
+
+static void dev_login(struct dev *d, int64_t now);
+
+static void dev_connected(struct dev *d, int64_t now)
+{
+    if (d->expect == E_UNREACHABLE) { dev_fail(d, "connected, but no server should answer"); return; }
+    d->st = D_PRE;
+    d->due = now + opt.pre_ms;
+    if (d->due <= now) dev_login(d, now);
+}
+
 static void dev_connect(struct dev *d, int64_t now)
 {
     bool udp = proto_udp(d->proto);
+    d->attempt++;
     d->fd = socket(family, udp ? SOCK_DGRAM : SOCK_STREAM, 0);
     if (d->fd < 0) { dev_fail(d, "socket: %s", strerror(errno)); return; }
     if (!udp && opt.split) set_nodelay(d->fd);
-    if (connect(d->fd, (struct sockaddr *)&server_addr[d->proto], server_addrlen) < 0) {
-        dev_fail(d, "connect: %s", strerror(errno));
+    if (d->has_src && bind(d->fd, (struct sockaddr *)&d->src, server_addrlen) < 0) {
+        dev_fail(d, "bind: %s", strerror(errno));
         return;
     }
+    /* with a connect timeout: non-blocking, finished in dev_connect_done() */
+    int fl = 0;
+    bool nb = opt.connect_timeout_ms > 0 && !udp;
+    if (nb && ((fl = fcntl(d->fd, F_GETFL)) < 0 || fcntl(d->fd, F_SETFL, fl | O_NONBLOCK) < 0)) {
+        dev_fail(d, "fcntl: %s", strerror(errno));
+        return;
+    }
+    if (connect(d->fd, (struct sockaddr *)&server_addr[d->proto], server_addrlen) < 0) {
+        if (nb && errno == EINPROGRESS) {
+            d->st = D_CONNECTING;
+            d->due = now + opt.connect_timeout_ms;
+            return;
+        }
+        char text[100];
+        snprintf(text, sizeof text, "connect: %s", strerror(errno));
+        dev_session_end(d, now, errno == ECONNREFUSED ? WHY_REFUSED : WHY_CONN_ERROR, text);
+        return;
+    }
+    if (nb && fcntl(d->fd, F_SETFL, fl) < 0) { dev_fail(d, "fcntl: %s", strerror(errno)); return; }
+    if (nb) { dev_connected(d, now); return; }
     d->st = D_PRE;
     d->due = now + opt.pre_ms;
+}
+
+/* a non-blocking connect finished (the socket became writable) */
+static void dev_connect_done(struct dev *d, int64_t now)
+{
+    int err = 0;
+    socklen_t el = sizeof err;
+    if (getsockopt(d->fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0) err = errno;
+    if (err) {
+        char text[100];
+        snprintf(text, sizeof text, "connect: %s", strerror(err));
+        dev_session_end(d, now, err == ECONNREFUSED ? WHY_REFUSED : WHY_CONN_ERROR, text);
+        return;
+    }
+    int fl = fcntl(d->fd, F_GETFL);
+    if (fl < 0 || fcntl(d->fd, F_SETFL, fl & ~O_NONBLOCK) < 0) { dev_fail(d, "fcntl: %s", strerror(errno)); return; }
+    dev_connected(d, now);
+}
+
+/* a non-blocking connect got no answer in --connect-timeout-ms */
+static void dev_connect_timeout(struct dev *d, int64_t now)
+{
+    char text[100];
+    snprintf(text, sizeof text, "connect: no answer in %d ms", opt.connect_timeout_ms);
+    dev_session_end(d, now, WHY_CONN_TIMEOUT, text);
 }
 
 static void dev_answered(struct dev *d, int64_t now);
@@ -1981,16 +2237,77 @@ static void tel_make_record(struct dev *d, struct trec *r, int64_t ts, int codec
     r->nio = k;
 }
 
+/* A deliberately bad message (--unknown-codec, --bad-crc): every other message
+ * from the second well-formed one on, until the planned number is sent. */
+static bool dev_build_bad(struct dev *d, struct buf *o, int64_t now)
+{
+    if (d->bad_left <= 0 || d->good < 2 || d->last_bad) {
+        d->last_bad = false;
+        return false;
+    }
+    size_t start = o->n;
+    if (d->proto == P_TELT) {
+        /* a codec 8 record under codec id 0x77: length and CRC hold, only the codec is unknown */
+        struct trec r;
+        tel_make_record(d, &r, now - 300, CODEC8);
+        tel_tcp_packet(o, CODEC8, &r, 1);
+        if (o->over) return true;
+        size_t len = o->n - start - 12;
+        o->b[start + 8] = 0x77;
+        set_be32(o, o->n - 4, crc16_arc(o->b + start + 8, len));
+        dev_want(d, W_TEL_COUNT, 0, 0, 0);          /* the server accepts 0 records */
+        d->last_type = T_UNKNOWN;
+        note(0, P_TELT, d->imei, T_UNKNOWN);
+        if (manifest)
+            fprintf(manifest, "# bad teltonika %s: AVL packet with unknown codec 0x77, %zu bytes, length and CRC valid\n",
+                    d->imei, o->n - start);
+    } else {
+        /* a location packet whose CRC is off by one bit: the server drops it unanswered */
+        struct gtpos g;
+        dev_move(d);
+        g.time_ms = now - 1000;
+        g.sats = 9;
+        g.lat = d->lat;
+        g.lon = d->lon;
+        g.speed = (unsigned)lround(d->speed);
+        g.course = (unsigned)lround(d->heading) % 360;
+        g.fixed = true;
+        g.mcc = d->idx % 2 ? 722 : 460;
+        g.mnc = d->idx % 2 ? 7 : 0;
+        g.lac = 0x2800 + (unsigned)(d->idx & 0xFF);
+        g.cell = 0x00A000u;
+        unsigned proto = d->idx % 2 ? GT_LOC22 : GT_LOC;
+        gt06_location(o, proto, &g, d->serial);
+        if (o->over) return true;
+        unsigned good = get_be16(o->b + o->n - 4);
+        o->b[o->n - 3] ^= 0x01;
+        d->last_type = T_POSITION;
+        note(0, P_GT06, d->imei, T_POSITION);
+        if (manifest)
+            fprintf(manifest, "# bad gt06 %s: location 0x%02X serial %u with CRC 0x%04X (correct 0x%04X)\n",
+                    d->imei, proto, d->serial, good ^ 0x01, good);
+        d->serial++;
+    }
+    d->bad_left--;
+    d->bad_sent++;
+    d->last_bad = true;
+    d->sent++;
+    return true;
+}
+
 /* build one message into o and register the answer it needs */
 static void dev_build(struct dev *d, struct buf *o)
 {
-    int64_t now = wall_ms();
-    int k = d->sent;
+    int64_t now = dev_clock_ms(d);
+    if (dev_build_bad(d, o, now)) return;
+    int k = d->proto >= 2 ? d->sent : d->good;
+    d->good++;
     if (d->proto >= 2) {
         struct buf ans;
         buf_reset(&ans);
         int type = x_message(d, k, o, &ans);
         dev_want_bytes(d, &ans);
+        d->last_type = type;
         note(0, d->proto, d->imei, type);
     } else if (d->proto == P_TELT) {
         static const int mix[3] = { CODEC8, CODEC8E, CODEC16 };
@@ -2009,12 +2326,14 @@ static void dev_build(struct dev *d, struct buf *o)
             dev_want(d, W_TEL_COUNT, (uint32_t)nrec, 0, 0);
         }
         total_records[P_TELT] += nrec;
+        d->last_type = T_POSITION;
         note(0, P_TELT, d->imei, T_POSITION);
     } else {
         if (k % 3 == 2) {
             gt06_heartbeat(o, 0x46, (unsigned)rng_range(&d->rng, 3, 6),
                            (unsigned)rng_range(&d->rng, 2, 4), d->serial);
             dev_want(d, W_GT06, GT_HEARTBEAT, d->serial, 0);
+            d->last_type = T_HEARTBEAT;
             note(0, P_GT06, d->imei, T_HEARTBEAT);
         } else {
             struct gtpos g;
@@ -2037,6 +2356,7 @@ static void dev_build(struct dev *d, struct buf *o)
             gt06_location(o, proto, &g, d->serial);
             dev_want(d, W_GT06, proto, d->serial, 0);
             total_records[P_GT06]++;
+            d->last_type = T_POSITION;
             note(0, P_GT06, d->imei, T_POSITION);
         }
         d->serial++;
@@ -2044,21 +2364,67 @@ static void dev_build(struct dev *d, struct buf *o)
     d->sent++;
 }
 
+/* send the saved, unanswered message again (--ack-timeout-ms) */
+static void dev_resend(struct dev *d, int64_t now, const char *why)
+{
+    if (manifest)
+        fprintf(manifest, "# resend %s %s: %s\n", pname(d->proto), d->imei, why);
+    memcpy(d->want, d->last_want, sizeof d->want);
+    d->nwant = d->last_nwant;
+    if (dev_write(d, d->last) < 0) return;
+    note(0, d->proto, d->imei, d->last_type);
+    d->resends_total++;
+    d->st = D_ACK_WAIT;
+    d->due = now + opt.ack_timeout_ms;
+}
+
 static void dev_send(struct dev *d)
 {
     struct buf o;
     o.n = 0;
     o.over = false;
-    int limit = opt.messages;
+    if (d->pending) {                  /* a new connection: the unanswered message first */
+        d->pending = false;
+        char why[80];
+        snprintf(why, sizeof why, "the unanswered message again, attempt %d", d->attempt);
+        dev_resend(d, mono_ms(), why);
+        return;
+    }
+    int limit = d->limit;
     if (opt.pause_after > 0 && d->sent < opt.pause_after && opt.pause_after < limit)
         limit = opt.pause_after;
     bool tcp = !proto_udp(d->proto);
     dev_build(d, &o);
     if (opt.coalesce && tcp && d->sent < limit)
         dev_build(d, &o);              /* two messages in one write */
+    if (opt.ack_timeout_ms > 0 && !opt.coalesce) {   /* keep it for a resend */
+        if (!d->last && !(d->last = malloc(sizeof *d->last))) { dev_fail(d, "out of memory"); return; }
+        *d->last = o;
+        memcpy(d->last_want, d->want, sizeof d->want);
+        d->last_nwant = d->nwant;
+    }
     if (dev_write(d, &o) < 0) return;
     d->st = D_ACK_WAIT;
+    if (opt.ack_timeout_ms > 0) d->due = mono_ms() + opt.ack_timeout_ms;
     if (d->nwant == 0) dev_answered(d, mono_ms());   /* nothing to wait for */
+}
+
+/* no answer in --ack-timeout-ms: resend, or after --resends resends close the
+ * connection and try again with a new one */
+static void dev_ack_timeout(struct dev *d, int64_t now)
+{
+    if (!d->last) { dev_fail(d, "no answer in %d ms", opt.ack_timeout_ms); return; }
+    if (d->resent < opt.resends) {
+        d->resent++;
+        char why[80];
+        snprintf(why, sizeof why, "no answer in %d ms, resend %d of %d", opt.ack_timeout_ms, d->resent, opt.resends);
+        dev_resend(d, now, why);
+        return;
+    }
+    char text[100];
+    snprintf(text, sizeof text, "no answer to %d sends of a message", opt.resends + 1);
+    d->pending = true;
+    dev_session_end(d, now, WHY_UNANSWERED, text);
 }
 
 static void dev_close(struct dev *d)
@@ -2090,9 +2456,16 @@ static void dev_answered(struct dev *d, int64_t now)
         }
         d->lstep = 99;
     }
-    if (d->sent >= opt.messages) {
-        d->st = D_HOLD;
-        d->due = now + opt.hold_ms;
+    if (d->sent >= d->limit && !d->pending) {
+        if (d->mute) {
+            d->st = D_MUTE;
+            if (manifest)
+                fprintf(manifest, "# mute %s %s after %d messages: the connection stays open\n",
+                        pname(d->proto), d->imei, d->sent);
+        } else {
+            d->st = D_HOLD;
+            d->due = now + opt.hold_ms;
+        }
     } else if (opt.pause_after > 0 && d->sent == opt.pause_after && !pause_released) {
         d->st = D_BARRIER;
     } else {
@@ -2121,7 +2494,12 @@ static void dev_readable(struct dev *d, int64_t now)
         size_t used = 0;
         if (w->kind == W_TEL_LOGIN) {
             if (d->inlen < 1) return;
-            if (d->in[0] != 0x01) { dev_fail(d, "login rejected (0x%02X)", d->in[0]); return; }
+            if (d->in[0] != 0x01) {
+                char text[40];
+                snprintf(text, sizeof text, "login rejected (0x%02X)", d->in[0]);
+                dev_session_end(d, now, WHY_REJECTED, text);
+                return;
+            }
             used = 1;
         } else if (w->kind == W_TEL_COUNT) {
             if (d->inlen < 4) return;
@@ -2182,6 +2560,7 @@ struct sconn {
     int fd, proto;
     char imei[16];
     bool logged;
+    bool noack;            /* --no-ack: the device's data is never answered */
     uint16_t xseq, xrn;    /* other protocols: this side's packet and record numbers */
     int xstate;            /* Navtelecom: negotiated FLEX record size (0 before) */
     uint8_t in[IN_MAX];
@@ -2245,7 +2624,17 @@ static int server_parse(struct sconn *c, struct buf *o)
             for (size_t i = 0; i < len; i++)
                 if (c->imei[i] < '0' || c->imei[i] > '9') { server_error("teltonika: IMEI not digits"); rc = -1; }
             if (rc) break;
+            struct dev *dv = dev_find(P_TELT, c->imei);
+            if (dv && dv->reject) {        /* --reject-imei: 0x00, then the server hangs up */
+                put_u8(o, 0x00);
+                note(1, P_TELT, c->imei, T_ACK);
+                if (manifest) fprintf(manifest, "# server: teltonika %s login rejected (0x00), connection closed\n", c->imei);
+                off += 2 + len;
+                rc = -1;
+                break;
+            }
             c->logged = true;
+            c->noack = dv && dv->noack;
             put_u8(o, 0x01);
             note(1, P_TELT, c->imei, T_ACK);
             off += 2 + len;
@@ -2258,7 +2647,20 @@ static int server_parse(struct sconn *c, struct buf *o)
             uint32_t crc = get_be32(p + 8 + dlen);
             uint16_t want = crc16_arc(p + 8, dlen);
             int nrec = tel_check_body(p + 8, dlen, &why);
-            if (crc != want) { server_error("teltonika %s: CRC 0x%08X, computed 0x%04X", c->imei, crc, want); nrec = 0; }
+            if (c->noack) {                /* --no-ack: read, never answered */
+                if (manifest) fprintf(manifest, "# server: teltonika %s AVL packet (%d records) not answered\n", c->imei, nrec);
+                off += 12 + dlen;
+                continue;
+            }
+            struct dev *dv = dev_find(P_TELT, c->imei);
+            bool codec_known = p[8] == CODEC8 || p[8] == CODEC8E || p[8] == CODEC16;
+            if (crc == want && !codec_known && dv && dv->bad_sent > dv->bad_seen) {
+                /* a planned unknown codec (--unknown-codec): 0 records accepted */
+                dv->bad_seen++;
+                if (manifest) fprintf(manifest, "# server: teltonika %s codec 0x%02X unknown, answered 0 records\n", c->imei, p[8]);
+                nrec = 0;
+            }
+            else if (crc != want) { server_error("teltonika %s: CRC 0x%08X, computed 0x%04X", c->imei, crc, want); nrec = 0; }
             else if (nrec < 0) { server_error("teltonika %s: %s", c->imei, why); nrec = 0; }
             put_be32(o, (uint32_t)nrec);
             note(1, P_TELT, c->imei, T_ACK);
@@ -2269,6 +2671,16 @@ static int server_parse(struct sconn *c, struct buf *o)
             size_t len = (size_t)p[2] + 5;
             if (n < len) break;
             uint16_t serial;
+            struct dev *dv = c->logged ? dev_find(P_GT06, c->imei) : NULL;
+            if (dv && dv->bad_sent > dv->bad_seen && len >= 10 && p[len - 2] == 0x0D && p[len - 1] == 0x0A &&
+                get_be16(p + len - 4) != crc16_x25(p + 2, len - 6)) {
+                /* a planned bad CRC (--bad-crc): dropped without an answer */
+                dv->bad_seen++;
+                if (manifest) fprintf(manifest, "# server: gt06 %s protocol 0x%02X serial %u: CRC wrong, dropped unanswered\n",
+                                      c->imei, p[3], (unsigned)get_be16(p + len - 6));
+                off += len;
+                continue;
+            }
             int pn = gt06_check(p, len, &serial, &why);
             if (pn < 0) { server_error("gt06 %s: %s", c->imei, why); rc = -1; break; }
             if (pn == GT_LOGIN) {
@@ -4053,7 +4465,30 @@ static void usage(FILE *f)
         "  --port NAME=P       server port for protocol NAME (default: its Traccar port)\n"
         "  --list-protocols    print 'name port transport' per protocol and exit\n"
         "  --self-test         check the encoders against published examples and exit\n"
-        "  -h, --help          this text\n", MAX_TELT, MAX_GT06);
+        "  -h, --help          this text\n"
+        "Failure scenarios (SEL: comma-separated IMEIs, protocol names, NAME:I = device I\n"
+        "of NAME from 0; each item must pick a device):\n"
+        "  --time-offset SEC   add SEC (may be negative) to every device timestamp\n"
+        "  --device-time-offset SEL=SEC  add SEC to these devices' timestamps\n"
+        "  --source SEL=ADDR   bind these devices' sockets to ADDR before connecting\n"
+        "  --stop-after SEL=K  these devices send K messages, then close (FIN)\n"
+        "  --mute-after SEL=K  these devices send K messages, then stay silent with the\n"
+        "                      connection open; once every other device is done they are\n"
+        "                      closed after --mute-hold-ms (default 2500; '# muted' is\n"
+        "                      written to the manifest when that wait starts)\n"
+        "  --no-server NAME    no listener for teltonika or gt06: its devices must fail\n"
+        "                      every connection attempt (refused or --connect-timeout-ms)\n"
+        "  --attempts N        connection attempts of a device the scenario turns away\n"
+        "                      (default 1); --retry-ms T between them (default 300)\n"
+        "  --connect-timeout-ms T  non-blocking connects, given up after T ms\n"
+        "  --reject-imei SEL   the server answers these Teltonika logins 0x00 and hangs up\n"
+        "  --no-ack SEL        the server accepts these Teltonika logins, never answers data\n"
+        "  --ack-timeout-ms T  resend a message unanswered after T ms; after --resends N\n"
+        "                      resends (default 2) close and reconnect, sending it again\n"
+        "  --unknown-codec SEL=N  these Teltonika devices also send N AVL packets with codec\n"
+        "                      0x77 (length and CRC valid); the server answers 0 records\n"
+        "  --bad-crc SEL=N     these GT06 devices also send N locations with a wrong CRC;\n"
+        "                      the server drops them unanswered\n", MAX_TELT, MAX_GT06);
 }
 
 static bool parse_int(const char *s, long lo, long hi, int *out)
@@ -4071,6 +4506,8 @@ int main(int argc, char **argv)
     enum {
         O_TELT = 256, O_GT06, O_MSG, O_INT, O_PT, O_PG, O_HOST, O_V6, O_UDP, O_SEED, O_HOLD, O_PRE,
         O_SPLIT, O_COAL, O_RST, O_MAN, O_QUIET, O_CODEC, O_PAFTER, O_PMS, O_TMO, O_SELF, O_PROTO, O_XPORT, O_LIST,
+        O_TOFF, O_DTOFF, O_SOURCE, O_STOP, O_MUTE, O_MUTEHOLD, O_NOSERVER, O_ATTEMPTS, O_RETRY, O_CTMO,
+        O_REJECT, O_NOACK, O_ACKTMO, O_RESENDS, O_UCODEC, O_BADCRC,
     };
     static const struct option lo[] = {
         { "teltonika", required_argument, NULL, O_TELT },
@@ -4098,6 +4535,22 @@ int main(int argc, char **argv)
         { "proto", required_argument, NULL, O_PROTO },
         { "port", required_argument, NULL, O_XPORT },
         { "list-protocols", no_argument, NULL, O_LIST },
+        { "time-offset", required_argument, NULL, O_TOFF },
+        { "device-time-offset", required_argument, NULL, O_DTOFF },
+        { "source", required_argument, NULL, O_SOURCE },
+        { "stop-after", required_argument, NULL, O_STOP },
+        { "mute-after", required_argument, NULL, O_MUTE },
+        { "mute-hold-ms", required_argument, NULL, O_MUTEHOLD },
+        { "no-server", required_argument, NULL, O_NOSERVER },
+        { "attempts", required_argument, NULL, O_ATTEMPTS },
+        { "retry-ms", required_argument, NULL, O_RETRY },
+        { "connect-timeout-ms", required_argument, NULL, O_CTMO },
+        { "reject-imei", required_argument, NULL, O_REJECT },
+        { "no-ack", required_argument, NULL, O_NOACK },
+        { "ack-timeout-ms", required_argument, NULL, O_ACKTMO },
+        { "resends", required_argument, NULL, O_RESENDS },
+        { "unknown-codec", required_argument, NULL, O_UCODEC },
+        { "bad-crc", required_argument, NULL, O_BADCRC },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -4165,8 +4618,54 @@ int main(int argc, char **argv)
             }
             break;
         }
+        case O_TOFF: ok = parse_int(optarg, -2000000000L, 2000000000L, &opt.time_offset); break;
+        case O_MUTEHOLD: ok = parse_int(optarg, 0, 3600000, &opt.mute_hold_ms); break;
+        case O_ATTEMPTS: ok = parse_int(optarg, 1, 1000, &opt.attempts); break;
+        case O_RETRY: ok = parse_int(optarg, 0, 3600000, &opt.retry_ms); break;
+        case O_CTMO: ok = parse_int(optarg, 1, 3600000, &opt.connect_timeout_ms); break;
+        case O_ACKTMO: ok = parse_int(optarg, 1, 3600000, &opt.ack_timeout_ms); break;
+        case O_RESENDS: ok = parse_int(optarg, 0, 1000, &opt.resends); break;
+        case O_NOSERVER:
+            if (!strcmp(optarg, "teltonika")) opt.no_server_telt = true;
+            else if (!strcmp(optarg, "gt06")) opt.no_server_gt06 = true;
+            else ok = false;
+            break;
+        case O_DTOFF: case O_SOURCE: case O_STOP: case O_MUTE: case O_REJECT: case O_NOACK:
+        case O_UCODEC: case O_BADCRC: {
+            /* SEL=VALUE, or a bare SEL for --reject-imei and --no-ack */
+            bool bare = c == O_REJECT || c == O_NOACK;
+            const char *eq = bare ? NULL : strrchr(optarg, '=');
+            size_t sl = bare ? strlen(optarg) : eq ? (size_t)(eq - optarg) : 0;
+            if (nrules == MAX_RULES || sl == 0 || sl >= sizeof rules[0].sel) { ok = false; break; }
+            struct rule *ru = &rules[nrules];
+            memset(ru, 0, sizeof *ru);
+            memcpy(ru->sel, optarg, sl);
+            int v = 0;
+            switch (c) {
+            case O_DTOFF: ru->kind = R_TIME; ok = parse_int(eq + 1, -2000000000L, 2000000000L, &v); break;
+            case O_SOURCE:
+                ru->kind = R_SOURCE;
+                ok = strlen(eq + 1) > 0 && strlen(eq + 1) < sizeof ru->addr;
+                if (ok) strcpy(ru->addr, eq + 1);
+                break;
+            case O_STOP: ru->kind = R_STOP; ok = parse_int(eq + 1, 0, 100000, &v); break;
+            case O_MUTE: ru->kind = R_MUTE; ok = parse_int(eq + 1, 0, 100000, &v); break;
+            case O_REJECT: ru->kind = R_REJECT; break;
+            case O_NOACK: ru->kind = R_NOACK; break;
+            case O_UCODEC: ru->kind = R_CODEC; ok = parse_int(eq + 1, 1, 1000, &v); break;
+            default: ru->kind = R_CRC; ok = parse_int(eq + 1, 1, 1000, &v); break;
+            }
+            ru->v = v;
+            if (ok) nrules++;
+            break;
+        }
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
+        }
+        if (ok && c >= O_TOFF) {       /* a scenario option: recorded in the manifest */
+            size_t used = strlen(opt.scenario);
+            snprintf(opt.scenario + used, sizeof opt.scenario - used, " --%s%s%s", lo[c - O_TELT].name,
+                     optarg ? " " : "", optarg ? optarg : "");
         }
         if (!ok) {
             fprintf(stderr, "trksim: bad value for --%s: %s\n", lo[c - O_TELT].name, optarg);
@@ -4216,6 +4715,7 @@ int main(int argc, char **argv)
                 opt.udp ? "udp" : "tcp",
                 opt.codec == CODEC8 ? "8" : opt.codec == CODEC8E ? "8e" : opt.codec == CODEC16 ? "16" : "mix",
                 opt.split ? " split" : "", opt.coalesce ? " coalesce" : "", opt.rst ? " rst" : "");
+        if (opt.scenario[0]) fprintf(manifest, "# scenario%s\n", opt.scenario);
         if (xtotal) {   /* an extra header line only when other protocols play */
             fprintf(manifest, "# protocols");
             for (int k = 0; k < NX; k++)
@@ -4225,12 +4725,12 @@ int main(int argc, char **argv)
     }
 
     int lt = -1, lg = -1, lu = -1;
-    if (opt.ntelt) {
+    if (opt.ntelt && !opt.no_server_telt) {
         if (opt.udp) lu = make_listener(P_TELT, SOCK_DGRAM);
         else lt = make_listener(P_TELT, SOCK_STREAM);
         if (lt < 0 && lu < 0) return 1;
     }
-    if (opt.ngt06 && (lg = make_listener(P_GT06, SOCK_STREAM)) < 0) return 1;
+    if (opt.ngt06 && !opt.no_server_gt06 && (lg = make_listener(P_GT06, SOCK_STREAM)) < 0) return 1;
     int xl[NX];
     for (int k = 0; k < NX; k++) {
         xl[k] = -1;
@@ -4252,11 +4752,25 @@ int main(int argc, char **argv)
             for (p = 2; idx >= opt.nx[p - 2]; p++) idx -= opt.nx[p - 2];
         }
         dev_init(&devs[i], p, idx, i);
+        if (!dev_setup(&devs[i])) return 2;
         devs[i].due = t0 + 5 * i;     /* staggered starts keep the order stable */
     }
+    if (!sel_check(devs, ndev)) return 2;
+    int maxlimit = opt.messages;
+    bool any_mute = false;
+    for (int i = 0; i < ndev; i++) {
+        if (devs[i].limit > maxlimit) maxlimit = devs[i].limit;
+        if (devs[i].mute) any_mute = true;
+    }
+    /* the scenario terms are all 0 without the scenario options */
+    int64_t per_attempt = opt.connect_timeout_ms + opt.retry_ms +
+        (int64_t)opt.ack_timeout_ms * (opt.resends + 1);
     int64_t budget = opt.timeout_ms ? opt.timeout_ms :
         10000 + opt.pre_ms + opt.hold_ms + opt.pause_ms + 5L * ndev +
-        (int64_t)opt.messages * (opt.interval_ms + (opt.split ? 100 : 20));
+        (int64_t)maxlimit * (opt.interval_ms + (opt.split ? 100 : 20)) +
+        (any_mute ? opt.mute_hold_ms : 0) +
+        (opt.attempts > 1 || opt.connect_timeout_ms || opt.ack_timeout_ms ? opt.attempts * per_attempt : 0);
+    bool mute_released = false;
     int64_t deadline = t0 + budget;
     bool timed_out = false;
 
@@ -4271,7 +4785,26 @@ int main(int argc, char **argv)
             case D_PRE: dev_login(d, now); break;
             case D_SEND: dev_send(d); break;
             case D_HOLD: dev_close(d); break;
+            case D_CONNECTING: dev_connect_timeout(d, now); break;
+            case D_ACK_WAIT: if (opt.ack_timeout_ms > 0) dev_ack_timeout(d, now); break;
             default: break;
+            }
+        }
+        /* muted devices: closed once every other device is done */
+        if (any_mute && !mute_released) {
+            int muted = 0;
+            bool others = false;
+            for (int i = 0; i < ndev; i++) {
+                if (devs[i].st == D_MUTE) muted++;
+                else if (devs[i].st != D_DONE) others = true;
+            }
+            if (muted && !others) {
+                mute_released = true;
+                now = mono_ms();
+                if (manifest) fprintf(manifest, "# muted: %d connections still open, closed in %d ms\n",
+                                      muted, opt.mute_hold_ms);
+                for (int i = 0; i < ndev; i++)
+                    if (devs[i].st == D_MUTE) { devs[i].st = D_HOLD; devs[i].due = now + opt.mute_hold_ms; }
             }
         }
         /* the pause barrier: release when no device is still before it */
@@ -4296,7 +4829,8 @@ int main(int argc, char **argv)
             struct dev *d = &devs[i];
             if (d->st == D_DONE) continue;
             active = true;
-            if ((d->st == D_START || d->st == D_PRE || d->st == D_SEND || d->st == D_HOLD) && d->due < next)
+            if ((d->st == D_START || d->st == D_PRE || d->st == D_SEND || d->st == D_HOLD ||
+                 d->st == D_CONNECTING || (d->st == D_ACK_WAIT && opt.ack_timeout_ms > 0)) && d->due < next)
                 next = d->due;
         }
         if (!active && nconn == 0) break;
@@ -4316,7 +4850,7 @@ int main(int argc, char **argv)
         int firstdev = np;
         for (int i = 0; i < ndev; i++) {
             if (devs[i].fd < 0 || devs[i].st == D_START || devs[i].st == D_DONE) continue;
-            pfd[np] = (struct pollfd){ devs[i].fd, POLLIN, 0 };
+            pfd[np] = (struct pollfd){ devs[i].fd, devs[i].st == D_CONNECTING ? POLLOUT : POLLIN, 0 };
             pref[np++] = i;
         }
         int64_t wait = next - now;
@@ -4331,8 +4865,12 @@ int main(int argc, char **argv)
         now = mono_ms();
         /* devices first (their indices are stable), then server connections
          * from the highest index down, since closing one moves the last into its slot */
-        for (int k = firstdev; k < np; k++)
-            if (pfd[k].revents && devs[pref[k]].fd == pfd[k].fd) dev_readable(&devs[pref[k]], now);
+        for (int k = firstdev; k < np; k++) {
+            struct dev *d = &devs[pref[k]];
+            if (!pfd[k].revents || d->fd != pfd[k].fd) continue;
+            if (d->st == D_CONNECTING) dev_connect_done(d, now);
+            else dev_readable(d, now);
+        }
         for (int k = firstdev - 1; k >= firstconn; k--)
             if (pfd[k].revents && pref[k] < nconn && conns[pref[k]].fd == pfd[k].fd) server_readable(pref[k]);
         for (int k = 0; k < firstconn; k++) {
@@ -4349,13 +4887,39 @@ int main(int argc, char **argv)
         for (int i = 0; i < ndev; i++)
             if (devs[i].st != D_DONE)
                 dev_fail(&devs[i], "timeout after %lld ms in state '%s' (%d of %d messages sent)",
-                         (long long)budget, dstate_name[devs[i].st], devs[i].sent, opt.messages);
+                         (long long)budget, dstate_name[devs[i].st], devs[i].sent, devs[i].limit);
         while (nconn) sconn_close(nconn - 1);
     }
     if (lt >= 0) close(lt);
     if (lg >= 0) close(lg);
     if (lu >= 0) close(lu);
     for (int k = 0; k < NX; k++) if (xl[k] >= 0) close(xl[k]);
+
+    /* the scenario's plan, checked: every planned failure happened, and only those */
+    for (int i = 0; i < ndev; i++) {
+        struct dev *d = &devs[i];
+        if (d->failed) continue;
+        if (d->expect != E_DONE && !d->gave_up)
+            dev_fail(d, "expected every attempt to end '%s', but it got through", expect_name[d->expect]);
+        else if (d->bad_left > 0)
+            dev_fail(d, "%d deliberately bad messages never sent", d->bad_left);
+        else if (d->bad_seen != d->bad_sent)
+            server_error("%s %s: %d bad messages sent, the server saw %d", pname(d->proto), d->imei,
+                         d->bad_sent, d->bad_seen);
+    }
+    if (manifest) {
+        for (int i = 0; i < ndev; i++) {
+            const struct dev *d = &devs[i];
+            if (d->expect != E_DONE)
+                fprintf(manifest, "# outcome %s %s %s: %d attempts, %d refused, %d timed out, %d rejected, "
+                        "%d unanswered, %d resends\n", pname(d->proto), d->imei, expect_name[d->expect],
+                        d->attempt, d->ends[WHY_REFUSED], d->ends[WHY_CONN_TIMEOUT], d->ends[WHY_REJECTED],
+                        d->ends[WHY_UNANSWERED], d->resends_total);
+            if (d->bad_sent)
+                fprintf(manifest, "# outcome %s %s bad: %d deliberately bad messages\n", pname(d->proto),
+                        d->imei, d->bad_sent);
+        }
+    }
 
     int failed = 0;
     long up = 0, down = 0;
@@ -4392,6 +4956,7 @@ int main(int argc, char **argv)
     for (int k = 0; k < NX; k++)
         if (opt.nx[k]) fprintf(stderr, "trksim:   + %d %s devices (%s port %d), %ld records\n", opt.nx[k],
                                xname[k], xudp[k] ? "udp" : "tcp", opt.xport[k], total_records[2 + k]);
+    for (int i = 0; i < ndev; i++) free(devs[i].last);
     free(devs);
     free(pfd);
     free(pref);

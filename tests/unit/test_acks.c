@@ -131,7 +131,7 @@ int main(void)
 
     /* never more than ACKS_PENDING_MAX waiting */
     nmissed = 0;
-    char b[ACKS_PENDING_MAX + 2][4];
+    char b[ACKS_PENDING_MAX + 2][12];
     for (int i = 0; i < ACKS_PENDING_MAX + 1; i++) {
         snprintf(b[i], sizeof b[i], "%d", i);
         acks_request(&l, request((uint32_t)(100 + i), 70000 + i, 0, 0, b[i]), on_missing, NULL);
