@@ -17,5 +17,8 @@ const char *priv_target(const char *requested, bool live);
  * and checked (ids as asked, root not recoverable).  Not running as root, only
  * "becoming" the current user succeeds.  0, or -1 with the reason in err. */
 int priv_drop(const char *user, char *err, size_t errlen);
+/* Not root but holding capabilities (a binary given CAP_NET_RAW with setcap): give
+ * them all up, and check.  0 (also when there were none), or -1 with err. */
+int priv_drop_caps(char *err, size_t errlen);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "devices.h"
 #include "linklayer.h"
@@ -215,7 +216,7 @@ int pipeline_run(struct pipeline *p)
     sigaction(SIGTERM, &sa, NULL);
 
     const char *user = priv_target(p->drop_user, p->iface != NULL);
-    if (user && priv_drop(user, err, sizeof err) < 0) {
+    if ((user && priv_drop(user, err, sizeof err) < 0) || (geteuid() != 0 && priv_drop_caps(err, sizeof err) < 0)) {
         fprintf(stderr, "trackdump: %s\n", err);
         return 1;
     }

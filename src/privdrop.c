@@ -3,10 +3,12 @@
  * Open descriptors (the packet socket, the output files) stay usable. */
 #include <errno.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -67,6 +69,35 @@ int priv_drop(const char *user, char *err, size_t errlen)
     if (ok && uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) ok = false;
     if (!ok) {
         snprintf(err, errlen, "dropping privileges to '%s' did not take effect", user);
+        return -1;
+    }
+    return 0;
+}
+
+/* the capability sets of this process (raw system calls: no libcap needed) */
+static int caps_get(struct __user_cap_data_struct d[2])
+{
+    struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+    memset(d, 0, 2 * sizeof *d);
+    return (int)syscall(SYS_capget, &h, d);
+}
+
+int priv_drop_caps(char *err, size_t errlen)
+{
+    struct __user_cap_data_struct d[2];
+    if (caps_get(d) < 0) return 0;                 /* no capabilities on this system */
+    if (!(d[0].effective | d[0].permitted | d[0].inheritable | d[1].effective | d[1].permitted |
+          d[1].inheritable))
+        return 0;
+    struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct none[2];
+    memset(none, 0, sizeof none);
+    if (syscall(SYS_capset, &h, none) < 0) {
+        snprintf(err, errlen, "cannot give up capabilities: %s", strerror(errno));
+        return -1;
+    }
+    if (caps_get(d) < 0 || d[0].effective | d[0].permitted | d[1].effective | d[1].permitted) {
+        snprintf(err, errlen, "giving up capabilities did not take effect");
         return -1;
     }
     return 0;

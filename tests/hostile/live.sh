@@ -5,7 +5,8 @@
 # opened before the drop) is a complete pcap tshark reads with every packet the
 # summary says was written, the summary is printed, and every message the
 # simulator sent was decoded (or the difference is no more than the kernel's
-# reported drops).  Also -Z errors and -Z without root.  Root only (exit 77).
+# reported drops).  Also -Z errors, -Z without root, and a binary given
+# CAP_NET_RAW by setcap giving its capabilities up.  Root only (exit 77).
 #   usage: tests/hostile/live.sh BUILD
 set -u
 B=$1
@@ -98,6 +99,24 @@ mkdir -p "$TMP/c"
 if start "$TMP/c" -Z root; then
     eq "$(ids Uid "$TDPID")" "0 0 0 0" "-Z root: uids"
     kill -INT "$TDPID"; wait "$TDPID"; TDPID=""
+fi
+
+# not root, with CAP_NET_RAW from setcap: the capabilities go once the device is open
+if command -v setcap >/dev/null 2>&1 && command -v setpriv >/dev/null 2>&1; then
+    mkdir -m 755 "$TMP/cap" 2>/dev/null || mkdir "$TMP/cap"
+    chmod 755 "$TMP" "$TMP/cap"
+    cp "$T" "$TMP/cap/trackdump"
+    if setcap cap_net_raw,cap_net_admin=eip "$TMP/cap/trackdump" 2>/dev/null; then
+        setpriv --reuid=65534 --regid=65534 --clear-groups "$TMP/cap/trackdump" -i lo -q 2>"$TMP/cap/err" &
+        TDPID=$!
+        n=0
+        until grep -q 'listening on' "$TMP/cap/err" 2>/dev/null || [ $n -gt 50 ]; do n=$((n + 1)); sleep 0.1; done
+        sleep 0.3
+        eq "$(ids CapEff "$TDPID") $(ids CapPrm "$TDPID")" "0000000000000000 0000000000000000" "setcap binary: capabilities after opening"
+        kill -INT "$TDPID"; wait "$TDPID"; eq "$?" 0 "setcap binary: exit status"; TDPID=""
+        has "$(cat "$TMP/cap/err")" "0 dropped by the kernel"
+    fi
+    chmod 700 "$TMP"
 fi
 
 # reading a file as root: no drop unless -Z
