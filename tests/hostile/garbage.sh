@@ -22,8 +22,9 @@ MIB=${GARBAGE_MIB:-1024}
 # run MIB PORT KIND [OPTION]: trackdump on the generated stream; sets RC, OUT, ERR, RSS (KiB), SECS
 run() {
     start=$(date +%s%N)
+    # (timeout in the foreground: it signals trackdump alone, never a process group)
     "$G" garbage "$1" "$2" "$3" |
-        timeout "${LIMIT:-6}" /usr/bin/time -f '%M' -o "$TMP/rss" "$T" -r - ${4:-} >"$TMP/out" 2>"$TMP/err"
+        /usr/bin/time -f '%M' -o "$TMP/rss" timeout --foreground "${LIMIT:-6}" "$T" -r - ${4:-} >"$TMP/out" 2>"$TMP/err"
     RC=$?
     SECS=$(awk -v a="$start" -v b="$(date +%s%N)" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
     ERR=$(cat "$TMP/err")
