@@ -3,6 +3,8 @@
 #   make check      all tests, then the same tests on an ASan+UBSan build
 #   make demo       decode a bundled capture
 #   make fuzz       run every fuzz target for FUZZ_SECONDS each
+#   make lint       cppcheck and clang-tidy (.clang-tidy) on every source file
+#   make valgrind   the golden captures under valgrind: no memory error, no leak
 #   make CC=clang   build with clang
 #   make install    the binary, the man page and the bash completion under
 #                   $(DESTDIR)$(PREFIX) (PREFIX=/usr/local); make uninstall removes them
@@ -31,7 +33,7 @@ UNIT    = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_
 TOOLS   = $(patsubst tests/sim/%.c,$(BUILD)/tests/%,$(wildcard tests/sim/*.c)) \
           $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(wildcard tests/tools/*.c))
 
-.PHONY: all check test demo deps fuzz fuzz-build clean asan unit tools install uninstall FORCE
+.PHONY: all check test demo deps fuzz fuzz-build clean asan unit tools lint valgrind install uninstall FORCE
 all: deps trackdump
 
 deps:
@@ -112,6 +114,18 @@ build/fuzz/%: tests/fuzz/%.c build/fuzz/libfuzz.a $(wildcard tests/fuzz/*.h)
 fuzz-build: $(FUZZ_TARGETS)
 fuzz: deps fuzz-build
 	@sh tests/fuzz/run.sh long $(FUZZ_SECONDS)
+
+# static checks; clang-tidy reads its checks from .clang-tidy
+LINT_FLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Iinclude
+lint:
+	@sh tests/deps.sh test
+	cppcheck --enable=warning,performance,portability -q --error-exitcode=1 -Iinclude src dissectors
+	@ls src/*.c dissectors/*.c | xargs -P2 -I{} sh -c 'clang-tidy -quiet {} -- $(LINT_FLAGS) 2>/dev/null' && \
+	    echo "lint: cppcheck and clang-tidy clean"
+
+valgrind: deps $(BUILD)/trackdump
+	@sh tests/deps.sh test
+	@sh tests/hostile/valgrind.sh $(BUILD)
 
 clean:
 	rm -rf build trackdump

@@ -24,7 +24,15 @@ const char *capture_filter(const struct capture *c);
 /* Runs until the file ends, *stop becomes true, or an error.  0 = done, -1 = error (err). */
 int capture_run(struct capture *c, capture_cb cb, capture_tick_fn tick, void *ctx,
                 volatile sig_atomic_t *stop, char *err, size_t errlen);
-struct capture_stats { uint64_t read; uint64_t drop, ifdrop; bool have_kernel; uint64_t bad_frames; };
+struct capture_stats {
+    uint64_t read;             /* frames that passed the filter */
+    uint64_t drop, ifdrop;     /* live: dropped by the kernel, by the interface */
+    bool have_kernel;
+    uint64_t bad_frames;       /* captured length above 256 KiB or above the frame's length */
+    uint64_t empty;            /* frames with nothing captured (not filtered, not counted in read) */
+    uint64_t bad_time;         /* impossible timestamps, replaced by the previous frame's */
+    uint64_t backwards;        /* frames earlier than the frame before them */
+};
 void capture_get_stats(struct capture *c, struct capture_stats *s);
 
 /* Replay of a file for an interactive view (set before capture_run):

@@ -63,7 +63,7 @@ struct flow_sink {
 
 struct flows_cfg {
     bool verify_checksums;
-    size_t max_flows;          /* connections + datagram flows tracked at once */
+    size_t max_flows;          /* connections + datagram flows tracked at once (0: flows_default_max()) */
     int64_t idle_ns;           /* close a connection idle this long (packet time) */
     int64_t embryonic_ns;      /* forget an unanswered SYN or a closed tuple after this */
     /* server side decision: is `port` a tracker port for this transport? */
@@ -79,9 +79,15 @@ struct flows_stats {
     uint64_t gaps, gap_bytes;
     uint64_t nids_warnings, ip_bad, non_ip, frag_v6, v6_map_full, not_tcp_udp;
     uint64_t evicted_live, synth_refused;
+    uint64_t frag_v4, frag_done;
+    uint64_t syn_evicted;      /* half-open connections (a SYN alone) forgotten: the table was full */   /* IPv4 fragments fed to reassembly, datagrams they completed */
     size_t live_now, peak;
+    size_t max_flows;          /* the size of the flow table */
 };
 
+/* the flow table's default size: as many flows as half the available memory holds at worst
+ * (both framing buffers full), from 1024 to 1048576 */
+size_t flows_default_max(void);
 int flows_init(const struct flows_cfg *cfg, const struct flow_sink *sink, char *err, size_t errlen);
 /* one captured frame: its IP packet (NULL when it has none) */
 void flows_packet(const struct l3pkt *ip, const struct raw_frame *f);

@@ -21,6 +21,7 @@ struct pipeline {
     struct portmap pm;
     struct flows_cfg fc;
     long seconds;              /* -G: stop a live capture after this long (0: until interrupted) */
+    const char *drop_user;     /* -Z: the user to become once the capture is open (see privdrop.h) */
     /* where messages go after the device table (may be NULL) */
     struct session_out out;
     /* packets of connections, for a pcap writer (may be NULL) */
@@ -54,13 +55,14 @@ enum {
 extern const char pipeline_help[];
 
 void pipeline_init(struct pipeline *p);
-/* -i, -r and the long options above: 1 taken, 0 not one of them; exits 2 on a bad value */
+/* -i, -r, -Z and the long options above: 1 taken, 0 not one of them; exits 2 on a bad value */
 int pipeline_option(struct pipeline *p, int c, const char *arg);
 /* the BPF words after the options; checks -i/-r.  0 or an exit status (2) with the message printed */
 int pipeline_args(struct pipeline *p, int argc, char **argv, int first);
 /* opens the capture and sets the filter.  0, or an exit status with the message printed */
 int pipeline_open(struct pipeline *p);
-/* runs until the input ends or a signal / should_stop / -G stops it.  0, or 1 with the message printed */
+/* drops root (-Z, or nobody for a live capture: files to write must be open by now), then
+ * runs until the input ends or a signal / should_stop / -G stops it.  0, or 1 with the message printed */
 int pipeline_run(struct pipeline *p);
 /* the statistics lines (stderr at the end of a run) */
 void pipeline_summary(struct pipeline *p, FILE *f);

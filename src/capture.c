@@ -29,11 +29,14 @@ struct capture {
     void *ctx;
     volatile sig_atomic_t *stop;
     bool halted;                    /* the consumer stopped the capture (-c): take no more */
-    uint64_t read, bad_frames;
     /* capture_set_replay */
     bool replay, hold, at_end;
     double speed;
     int wake_fd;
+    struct bpf_program prog;   /* a file's filter, run here so what it rejects can be counted */
+    bool have_prog;
+    int64_t last_ns;           /* the previous frame's time */
+    uint64_t read, bad_frames, empty, bad_time, backwards;
 };
 
 static struct capture *wrap(pcap_t *p, bool live)
@@ -102,18 +105,20 @@ const char *capture_filter(const struct capture *c) { return c->filter ? c->filt
 
 int capture_set_filter(struct capture *c, const char *tracker, const char *user, char *err, size_t errlen)
 {
-    size_t n = 2 * strlen(tracker) * 3 + (user ? strlen(user) : 0) + 256;
+    size_t n = 2 * strlen(tracker) * 3 + (user ? strlen(user) : 0) + 320;
     char *f = malloc(n);
     if (!f) { snprintf(err, errlen, "out of memory"); return -1; }
     f[0] = 0;
     if (tracker[0]) {
-        /* fragments never carry ports; VLAN-tagged frames need `vlan` (which shifts every later
-         * offset, so it comes last), stacked tags a second one */
+        /* fragments never carry ports; an IPv4 header shorter than 20 bytes has no ports
+         * where the filter looks (it is let through to be counted as bad); VLAN-tagged
+         * frames need `vlan` (which shifts every later offset, so it comes last), stacked
+         * tags a second one */
         if (c->dlt == DLT_EN10MB)
-            snprintf(f, n, "(%s) or (ip[6:2] & 0x1fff != 0) or (vlan and ((%s) or (vlan and (%s))))",
-                     tracker, tracker, tracker);
+            snprintf(f, n, "(%s) or (ip[6:2] & 0x1fff != 0) or (ip[0] & 0xf < 5) or "
+                     "(vlan and ((%s) or (vlan and (%s))))", tracker, tracker, tracker);
         else
-            snprintf(f, n, "(%s) or (ip[6:2] & 0x1fff != 0)", tracker);
+            snprintf(f, n, "(%s) or (ip[6:2] & 0x1fff != 0) or (ip[0] & 0xf < 5)", tracker);
     }
     if (user && user[0]) {
         size_t o = strlen(f);
@@ -135,11 +140,20 @@ int capture_set_filter(struct capture *c, const char *tracker, const char *user,
         snprintf(err, errlen, "bad filter expression '%s': %s", user && user[0] ? user : f, pcap_geterr(c->p));
         return -1;
     }
+    if (!c->live) {
+        if (c->have_prog) pcap_freecode(&c->prog);
+        c->prog = prog;
+        c->have_prog = true;
+        return 0;
+    }
     int rc = pcap_setfilter(c->p, &prog);
     pcap_freecode(&prog);
     if (rc < 0) { snprintf(err, errlen, "cannot set the filter: %s", pcap_geterr(c->p)); return -1; }
     return 0;
 }
+
+/* the latest time a frame can carry: nanoseconds since the epoch fit an int64_t */
+#define MAX_TS_SEC (INT64_MAX / 1000000000LL - 1)
 
 static void handler(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 {
@@ -147,9 +161,20 @@ static void handler(u_char *user, const struct pcap_pkthdr *h, const u_char *dat
     struct raw_frame f;
     if (c->halted) return;
     bool was_stopped = c->live && *c->stop;   /* live, after a signal: queued packets are taken */
+    if (h->caplen == 0) { c->empty++; return; }          /* nothing captured: no filter can match */
+    if (c->have_prog && !pcap_offline_filter(&c->prog, h, data)) return;
     c->read++;
-    /* this handle delivers nanoseconds in tv_usec */
-    f.ts_ns = (int64_t)h->ts.tv_sec * 1000000000LL + (int64_t)h->ts.tv_usec;
+    /* this handle delivers nanoseconds in tv_usec; a time no clock gives (beyond the
+     * year 2262, or a fraction of a second of 1e9 ns or more) is counted and replaced
+     * by the previous frame's, never shown */
+    if (h->ts.tv_sec < 0 || h->ts.tv_sec > MAX_TS_SEC || h->ts.tv_usec < 0 || h->ts.tv_usec >= 1000000000L) {
+        c->bad_time++;
+        f.ts_ns = c->last_ns;
+    } else {
+        f.ts_ns = (int64_t)h->ts.tv_sec * 1000000000LL + (int64_t)h->ts.tv_usec;
+        if (f.ts_ns < c->last_ns) c->backwards++;
+    }
+    c->last_ns = f.ts_ns;
     f.data = data;
     f.caplen = h->caplen;
     f.len = h->len;
@@ -212,6 +237,9 @@ void capture_get_stats(struct capture *c, struct capture_stats *s)
     memset(s, 0, sizeof *s);
     s->read = c->read;
     s->bad_frames = c->bad_frames;
+    s->empty = c->empty;
+    s->bad_time = c->bad_time;
+    s->backwards = c->backwards;
     struct pcap_stat ps;
     if (c->live && pcap_stats(c->p, &ps) == 0) {
         s->have_kernel = true;
@@ -224,6 +252,7 @@ void capture_close(struct capture *c)
 {
     if (!c) return;
     pcap_close(c->p);
+    if (c->have_prog) pcap_freecode(&c->prog);
     free(c->filter);
     free(c);
 }

@@ -84,7 +84,7 @@ int cmd_sniff(int argc, char **argv)
     oc.out = stdout;
     pipeline_init(&pl);
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+i:r:w:c:jxveqnh", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+i:r:w:c:jxveqnhZ:", lo, NULL)) != -1) {
         if (pipeline_option(&pl, c, optarg)) continue;
         switch (c) {
         case 'w': wfile = optarg; break;

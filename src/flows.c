@@ -20,6 +20,7 @@
 #include <netinet/tcp.h>
 #include <nids.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,11 @@ enum { L_EMB = 0, L_LIVE = 1 };
 #define MAX_GAPS 8
 #define MAX_OOO 8
 #define FILL_CHUNK 32768
+/* what one connection can hold at worst: two framing buffers at their cap (256 KiB each,
+ * framer.h), libnids's out-of-order queues (64 KiB each) and data buffers, our records */
+#define FLOW_MEM_WORST (640u << 10)
+#define FLOWS_DEFAULT_MIN 1024
+#define FLOWS_DEFAULT_MAX (1u << 20)
 
 struct fkey { uint32_t cli, srv; uint16_t cport, sport; uint8_t proto; };
 
@@ -71,6 +77,7 @@ static struct {
     struct flows_stats st;
     pcap_t *dead;
     bool in_nids;                     /* inside nids_pcap_handler (no frees allowed) */
+    bool feeding_frag;                /* an IPv4 fragment is being fed */
     /* IPv6 pseudo-addresses */
     struct v6ent { uint8_t a[16]; uint32_t idx; struct v6ent *next; } **v6tab;
     uint8_t (*v6rev)[16];
@@ -280,6 +287,7 @@ static struct flowrec *new_flow(const struct fkey *k, const struct endpoint *cli
     if (F.nflows >= F.cfg.max_flows) {
         if (F.in_nids) return NULL;                  /* cannot evict from inside libnids */
         struct flowrec *v = F.head[L_EMB];
+        if (v && v->state == F_SYN_SENT) F.st.syn_evicted++;
         if (!v) { v = F.head[L_LIVE]; F.st.evicted_live++; nids_forget(v); do_close(v, CLOSE_EVICTED); }
         forget_flow(v);
     }
@@ -404,7 +412,15 @@ static void fill_hole(struct flowrec *f, int sender, uint32_t from, uint32_t upt
     F.st.gaps++;
     F.st.gap_bytes += len;
     uint32_t saved_ack = rcv->ack_seq;
-    for (uint32_t done = 0; done < len;) {
+    uint32_t done = 0;
+    if (len > FILL_CHUNK && rcv->count == rcv->offset) {
+        /* a large hole (up to 2 GB, from one forged segment) is not copied: libnids counts
+         * all but its last byte as received and consumed, and one filler byte is fed */
+        done = len - 1;
+        rcv->count = (int)((uint32_t)rcv->count + done);
+        rcv->offset = rcv->count;
+    }
+    while (done < len) {
         uint32_t k = len - done > FILL_CHUNK ? FILL_CHUNK : len - done;
         rcv->ack_seq = from + done;          /* let libnids take bytes the receiver already acked */
         synth(f, sender == TRK_UP, from + done, snd->ack_seq, 0x18, k);
@@ -545,6 +561,12 @@ static void on_udp(struct tuple4 *addr, char *data, int len, struct ip *iph)
     memcpy(d.addr, &addr->daddr, 4);
     udp_deliver(addr->saddr, addr->daddr, addr->source, addr->dest, &s, &d,
                 (const uint8_t *)data, len > 0 ? (size_t)len : 0, NULL);
+}
+
+/* every IP packet after defragmentation: while a fragment is fed, a datagram it completed */
+static void on_ip(struct ip *iph, int len)
+{
+    if (F.feeding_frag) F.st.frag_done++;
 }
 
 static void nids_warn(int type, int err, struct ip *iph, void *data)
@@ -789,7 +811,10 @@ void flows_packet(const struct l3pkt *ip, const struct raw_frame *fr)
         memcpy(&daddr, da, 4);
         if (frag & 0x3FFF) {                               /* a fragment: libnids reassembles */
             if (F.sink.frame) F.sink.frame(F.sink.ctx, NULL, fr);
+            F.st.frag_v4++;
+            F.feeding_frag = true;
             feed(feed_ip, feed_len);
+            F.feeding_frag = false;
             return;
         }
         src.family = dst.family = 4;
@@ -878,9 +903,11 @@ void flows_finish(void)
         nids_forget(f);
         do_close(f, CLOSE_END);
     }
-    while ((f = F.head[L_EMB])) forget_flow(f);
+    /* forget_flow unlinks f from the list: the analyzer does not follow that */
+    while ((f = F.head[L_EMB])) forget_flow(f);   // NOLINT(clang-analyzer-unix.Malloc)
     nids_unregister_tcp((void *)on_tcp);
     nids_unregister_udp((void *)on_udp);
+    nids_unregister_ip((void *)on_ip);
     nids_exit();
     for (size_t b = 0; F.v6tab && b < 65536; b++)
         for (struct v6ent *e = F.v6tab[b], *n; e; e = n) { n = e->next; free(e); }
@@ -901,11 +928,47 @@ const char *flows_engine_version(void)
     return v;
 }
 
+/* bytes of memory this process may still use: MemAvailable, or less under a cgroup limit */
+static uint64_t mem_available(void)
+{
+    uint64_t avail = 0;
+    char line[256];
+    FILE *f = fopen("/proc/meminfo", "r");
+    if (f) {
+        unsigned long long kb;
+        while (fgets(line, sizeof line, f))
+            if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) { avail = (uint64_t)kb << 10; break; }
+        fclose(f);
+    }
+    if (!avail) {
+        long pages = sysconf(_SC_AVPHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+        if (pages > 0 && psz > 0) avail = (uint64_t)pages * (uint64_t)psz;
+    }
+    unsigned long long max, cur;
+    FILE *m = fopen("/sys/fs/cgroup/memory.max", "r"), *c = fopen("/sys/fs/cgroup/memory.current", "r");
+    if (m && c && fscanf(m, "%llu", &max) == 1 && fscanf(c, "%llu", &cur) == 1 && max > cur &&
+        (!avail || max - cur < avail))
+        avail = max - cur;
+    if (m) fclose(m);
+    if (c) fclose(c);
+    return avail;
+}
+
+size_t flows_default_max(void)
+{
+    uint64_t n = mem_available() / 2 / FLOW_MEM_WORST;
+    if (n < FLOWS_DEFAULT_MIN) n = FLOWS_DEFAULT_MIN;
+    if (n > FLOWS_DEFAULT_MAX) n = FLOWS_DEFAULT_MAX;
+    return (size_t)n;
+}
+
 int flows_init(const struct flows_cfg *cfg, const struct flow_sink *sink, char *err, size_t errlen)
 {
     memset(&F, 0, sizeof F);
     F.cfg = *cfg;
+    if (F.cfg.max_flows == 0) F.cfg.max_flows = flows_default_max();
     if (F.cfg.max_flows < 16) F.cfg.max_flows = 16;
+    F.st.max_flows = F.cfg.max_flows;
     F.sink = *sink;
     size_t buckets = 1024;
     while (buckets < F.cfg.max_flows * 2) buckets *= 2;
@@ -941,5 +1004,6 @@ int flows_init(const struct flows_cfg *cfg, const struct flow_sink *sink, char *
     }
     nids_register_tcp((void *)on_tcp);
     nids_register_udp((void *)on_udp);
+    nids_register_ip((void *)on_ip);
     return 0;
 }

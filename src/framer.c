@@ -22,7 +22,9 @@ void framer_free(struct framer *f)
 static void buf_append(struct framer *f, const uint8_t *p, size_t n)
 {
     if (n == 0) return;
-    if (f->start) {                       /* compact: consumed bytes go */
+    /* compact (consumed bytes go) once they are as many as the pending ones: every byte
+     * is moved a bounded number of times, whatever the segment sizes */
+    if (f->start && f->start >= f->len - f->start) {
         memmove(f->buf, f->buf + f->start, f->len - f->start);
         f->len -= f->start;
         f->start = 0;

@@ -6,11 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "devices.h"
 #include "linklayer.h"
 #include "pipeline.h"
 #include "ports.h"
+#include "privdrop.h"
 #include "problems.h"
 
 static volatile sig_atomic_t stop_flag;
@@ -21,11 +23,14 @@ const char pipeline_help[] =
 "  -i IFACE              capture live on IFACE (any, lo, eth0, ...)\n"
 "  -r FILE               read a pcap or pcapng file; - reads standard input\n"
 "  BPF expression        ANDed with the filter of the tracker ports\n"
+"  -Z USER               run as USER once the capture is open (default for a live\n"
+"                        capture started as root: nobody)\n"
 "  --port PORT=PROTO     decode PORT as PROTO (repeatable; adds to the defaults)\n"
 "  --auto                recognise the protocol of every flow on any port\n"
 "  --verify-checksums    drop packets with bad IP/TCP/UDP checksums (off: offload)\n"
 "  --idle-timeout SEC    close a connection silent this long (default 1800)\n"
-"  --max-flows N         connections tracked at once (default 65536)\n";
+"  --max-flows N         connections tracked at once (default: as many as half the\n"
+"                        available memory holds at worst, 640 KiB each)\n";
 
 static void on_signal(int sig) { (void)sig; stop_flag = 1; interrupted = 1; }
 
@@ -45,7 +50,7 @@ long pipeline_num(const char *opt, const char *s, long lo, long hi)
 
 int pipeline_bad_option(int c, const char *word, const char *with_arg)
 {
-    if (c && strchr(with_arg, c))
+    if (c && (strchr(with_arg, c) || strchr("irZ", c)))
         fprintf(stderr, "trackdump: option -%c needs an argument\n", c);
     else if (c)
         fprintf(stderr, "trackdump: unknown option -%c\n", c);
@@ -58,7 +63,7 @@ int pipeline_bad_option(int c, const char *word, const char *with_arg)
 void pipeline_init(struct pipeline *p)
 {
     memset(p, 0, sizeof *p);
-    p->fc.max_flows = 65536;
+    p->fc.max_flows = 0;                /* flows_default_max(): from the memory available */
     p->fc.idle_ns = 1800LL * 1000000000LL;
     p->fc.embryonic_ns = 60LL * 1000000000LL;
     p->wake_fd = -1;
@@ -71,6 +76,7 @@ int pipeline_option(struct pipeline *p, int c, const char *arg)
     switch (c) {
     case 'i': p->iface = arg; return 1;
     case 'r': p->file = arg; return 1;
+    case 'Z': p->drop_user = arg; return 1;
     case PL_PORT:
         if (portmap_add(&p->pm, arg, err, sizeof err) < 0) { fprintf(stderr, "trackdump: %s\n", err); exit(2); }
         ports_configured((uint16_t)atoi(arg));
@@ -91,6 +97,10 @@ int pipeline_args(struct pipeline *p, int argc, char **argv, int first)
     }
     if (p->seconds && !p->iface) {
         fprintf(stderr, "trackdump: -G limits a live capture (-i); a file is read to its end\n");
+        return 2;
+    }
+    if (p->drop_user && !priv_user_exists(p->drop_user)) {
+        fprintf(stderr, "trackdump: -Z: no such user '%s'\n", p->drop_user);
         return 2;
     }
     for (int i = first, o = 0; i < argc; i++) {
@@ -207,6 +217,11 @@ int pipeline_run(struct pipeline *p)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
+    const char *user = priv_target(p->drop_user, p->iface != NULL);
+    if ((user && priv_drop(user, err, sizeof err) < 0) || (geteuid() != 0 && priv_drop_caps(err, sizeof err) < 0)) {
+        fprintf(stderr, "trackdump: %s\n", err);
+        return 1;
+    }
     devices_init();
     struct session_out so = {NULL, on_message, on_unanswered};
     session_setup(&p->pm, &so);
@@ -273,10 +288,23 @@ void pipeline_summary(struct pipeline *p, FILE *f)
                 "could not be taken up mid-stream\n", (ull)p->link_bad, (ull)fs.ip_bad,
                 (ull)fs.nids_warnings, (ull)fs.frag_v6, (ull)fs.evicted_live, (ull)cs.bad_frames,
                 (ull)fs.synth_refused);
+    if (cs.empty || cs.bad_time || cs.backwards)
+        fprintf(f, "trackdump: capture anomalies: %llu empty frames, %llu impossible timestamps (replaced by "
+                "the previous frame's), %llu frames stamped earlier than the frame before\n",
+                (ull)cs.empty, (ull)cs.bad_time, (ull)cs.backwards);
+    if (fs.syn_evicted)
+        fprintf(f, "trackdump: flow table full (%zu flows): %llu half-open connections (a SYN alone) "
+                "forgotten\n", fs.max_flows, (ull)fs.syn_evicted);
+    if (fs.frag_v4)
+        fprintf(f, "trackdump: %llu IPv4 fragments, %llu datagrams reassembled from them\n",
+                (ull)fs.frag_v4, (ull)fs.frag_done);
 }
 
 void pipeline_close(struct pipeline *p)
 {
     if (p->cap) capture_close(p->cap);
     p->cap = NULL;
+    devices_free();             /* the tables pipeline_run filled */
+    ports_reset();
+    problems_reset();
 }

@@ -5,7 +5,7 @@
 #   deps.sh test    what `make check` needs on top
 set -u
 build="gcc make libpcap-dev libnids-dev libncurses-dev libpcre2-dev"
-test="clang libclang-rt-14-dev tshark jq groff-base man-db bsdutils tmux"
+test="clang libclang-rt-14-dev tshark jq groff-base man-db bsdutils tmux valgrind cppcheck clang-tidy time"
 case "${1:-build}" in
     build) want="$build" ;;
     test) want="$build $test" ;;
