@@ -304,7 +304,9 @@ static long gps103_frame(const uint8_t *p, size_t n, enum trk_dir d, const struc
             while (e < n && (rd_peek(&r, e) == '\r' || rd_peek(&r, e) == '\n')) e++;
             return (long)e;
         }
-        if (i - lead > FRAME_MAX) return -(long)(lead + 1);
+        /* no end in FRAME_MAX bytes: nothing starting in the first half can end in
+         * time either; skipping half keeps garbage linear */
+        if (i - lead > FRAME_MAX) return -(long)(lead + FRAME_MAX / 2);
     }
     return TRK_FRAME_MORE;
 }

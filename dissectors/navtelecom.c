@@ -665,9 +665,14 @@ static long nav_frame(const uint8_t *p, size_t n, enum trk_dir d, const struct t
             /* no negotiation seen: the packet ends where its CRC-8 holds and the
              * next message starts (the end of the stream decides the last one) */
             size_t lim = n < FLEX_MAX ? n : FLEX_MAX;
-            for (size_t k = 3; k + 1 < lim; k++)
-                if (starts_message(&r, k + 1) && crc_at(&r, k)) return (long)(k + 1);
-            return n >= FLEX_MAX ? -1 : TRK_FRAME_MORE;
+            const uint8_t *all = rd_peek_span(&r, 0, lim);
+            uint8_t c = all ? crc8_egts(all, 3) : 0;        /* CRC-8 of [0, k), kept running */
+            for (size_t k = 3; all && k + 1 < lim; k++) {
+                if (starts_message(&r, k + 1) && c == all[k]) return (long)(k + 1);
+                c = crc8_egts_next(c, all[k]);
+            }
+            if (n < FLEX_MAX) return TRK_FRAME_MORE;
+            /* no end within FLEX_MAX: resynchronise at the next message start below */
         }
         /* fall through: not a FLEX packet */
     }

@@ -454,7 +454,9 @@ static long text_end(const struct trk_rd *r, size_t n)
         if (rd_peek(r, end) == '\n') end++;
         return (long)end;
     }
-    return n >= SCAN_MAX ? -1 : TRK_FRAME_MORE;
+    /* no CR in SCAN_MAX bytes: no message starts in the first half (it would be longer
+     * than SCAN_MAX / 2 with no end in sight); skipping half keeps garbage linear */
+    return n >= SCAN_MAX ? -(long)(SCAN_MAX / 2) : TRK_FRAME_MORE;
 }
 
 static long st_frame(const uint8_t *p, size_t n, enum trk_dir d, const struct trk_state *st)

@@ -12,6 +12,7 @@ uint16_t crc16_modbus(const uint8_t *p, size_t n);       /* 0x8005 refl, init FF
 uint16_t crc16_kermit(const uint8_t *p, size_t n);       /* 0x1021 refl, init 0,      check 0x2189 */
 uint16_t crc16_ccitt_false(const uint8_t *p, size_t n);  /* 0x1021, init FFFF,        check 0x29B1 */
 uint8_t  crc8_egts(const uint8_t *p, size_t n);          /* 0x31, init FF,            check 0xF7 */
+uint8_t  crc8_egts_next(uint8_t c, uint8_t byte);        /* one more byte of a running crc8_egts */
 uint8_t  xor8(const uint8_t *p, size_t n);
 uint8_t  sum8(const uint8_t *p, size_t n);
 

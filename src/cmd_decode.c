@@ -2,6 +2,7 @@
  * server log.  The inputs are decoded in order as one connection, so a login
  * binds the IMEI to the messages after it. */
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,7 +195,10 @@ int cmd_decode(int argc, char **argv)
             }
             framer_free(&fr);
         }
-        if (output_flush() < 0) rc = 1;
+        if (output_flush() < 0) {
+            if (errno != EPIPE) fprintf(stderr, "trackdump: cannot write the output: %s\n", strerror(errno));
+            rc = 1;
+        }
         output_finish();
     }
     for (size_t i = 0; i < nin; i++) free(in[i].p);

@@ -138,9 +138,10 @@ int cmd_sniff(int argc, char **argv)
         fprintf(stderr, "trackdump: cannot write the output: %s\n", strerror(errno));
         status = 1;
     }
-    if (pcapout_close(err, sizeof err) < 0) { fprintf(stderr, "trackdump: %s\n", err); status = 1; }
+    bool written_ok = true;
+    if (pcapout_close(err, sizeof err) < 0) { fprintf(stderr, "trackdump: %s\n", err); status = 1; written_ok = false; }
     pipeline_summary(&pl, stderr);
-    if (pcapout_active())
+    if (pcapout_active() && written_ok)      /* after a write error the count would claim too much */
         fprintf(stderr, "trackdump: %llu packets written\n", pcapout_written());
     if (pcapout_queue_dropped())
         fprintf(stderr, "trackdump: %llu packets not written: a connection waited for its first "

@@ -49,14 +49,18 @@ uint16_t crc16_ccitt_false(const uint8_t *p, size_t n)
     return c;
 }
 
+uint8_t crc8_egts_next(uint8_t c, uint8_t byte)
+{
+    c ^= byte;
+    for (int b = 0; b < 8; b++)
+        c = (c & 0x80) ? (uint8_t)((c << 1) ^ 0x31) : (uint8_t)(c << 1);
+    return c;
+}
+
 uint8_t crc8_egts(const uint8_t *p, size_t n)
 {
     uint8_t c = 0xFF;
-    for (size_t i = 0; i < n; i++) {
-        c ^= p[i];
-        for (int b = 0; b < 8; b++)
-            c = (c & 0x80) ? (uint8_t)((c << 1) ^ 0x31) : (uint8_t)(c << 1);
-    }
+    for (size_t i = 0; i < n; i++) c = crc8_egts_next(c, p[i]);
     return c;
 }
 

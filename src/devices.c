@@ -202,11 +202,19 @@ void devices_message(const struct trk_msg *m, const struct conn *cc)
     struct conn *c = (struct conn *)cc;       /* c->dev belongs to this module */
     if (m->status == TRK_UNKNOWN || !m->proto || strcmp(m->type, "protocol-mismatch") == 0) return;
     struct device *d;
-    if (m->imei[0]) {
-        struct device *cur = c->dev;
-        d = cur && strcmp(cur->id, m->imei) == 0 ? cur : get(m->imei, true);
-    } else if (c->dev) {
-        d = c->dev;
+    struct device *cur = c->dev;
+    /* the identity of a message that did not decode may be garbage: it joins a known
+     * device or its connection's, and creates at most one entry per connection, so
+     * broken bytes cannot fill the table */
+    bool trusted = m->status == TRK_OK;
+    if (m->imei[0] && cur && strcmp(cur->id, m->imei) == 0) {
+        d = cur;
+    } else if (m->imei[0] && (trusted || !cur)) {
+        d = get(m->imei, true);
+    } else if (m->imei[0] && (d = devices_find(m->imei)) != NULL) {
+        /* a device already known */
+    } else if (cur) {
+        d = cur;
     } else {
         char id[TRK_IMEI_MAX];
         snprintf(id, sizeof id, "?%llu", (unsigned long long)c->id);

@@ -138,7 +138,9 @@ bool framer_next(struct framer *f, const struct dissector *d, struct trk_state *
         const uint8_t *p = cur(f, &n);
         if (n == 0) return false;
         long r = d->frame(p, n, dir, st);
-        if (r == TRK_FRAME_MORE && n >= f->max_pending) r = -1;  /* never wait forever */
+        /* never wait forever: past max_pending no frame starts in the first half (it
+         * would be that long and unfinished); skipping half keeps the cost linear */
+        if (r == TRK_FRAME_MORE && n >= f->max_pending) r = -(long)(n / 2);
         if (r == TRK_FRAME_MORE) return false;
         if (r < 0) {
             size_t k = (size_t)(-r) > n ? n : (size_t)(-r);

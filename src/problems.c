@@ -5,7 +5,7 @@
 
 #include "problems.h"
 
-#define GROUPS_MAX 4096
+#define GROUPS_MAX 1024
 
 static struct problem_group *G[GROUPS_MAX];
 static size_t NG;

@@ -59,7 +59,8 @@ void session_open(void *ctx, struct conn *c)
 void session_bind_identity(char *conn_imei, size_t n, struct trk_msg *m)
 {
     if (m->imei[0]) {
-        if (strcmp(conn_imei, m->imei) != 0) snprintf(conn_imei, n, "%s", m->imei);
+        /* a malformed message's identity may be garbage: it is shown, not learnt */
+        if (m->status != TRK_MALFORMED && strcmp(conn_imei, m->imei) != 0) snprintf(conn_imei, n, "%s", m->imei);
     } else if (conn_imei[0]) {
         size_t k = strnlen(conn_imei, n);
         if (k >= sizeof m->imei) k = sizeof m->imei - 1;
