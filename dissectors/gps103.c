@@ -14,7 +14,7 @@
 #include "texttok.h"
 
 #define TXT_MAX    8192     /* longest message parsed */
-#define FRAME_MAX  65536    /* frame() gives up looking for a terminator after this */
+#define FRAME_MAX 8192       /* longest message accepted (real ones are under 1.1 KiB) */
 #define MAXF       64
 #define STR_MAX (TXT_MAX - 1)   /* longest string field */
 

@@ -313,8 +313,9 @@ static void ascii_down(struct h2 *x, const char *cmd)
 static void decode_ascii(struct trk_rd *rd, enum trk_dir d, struct trk_msg *m)
 {
     char buf[TXT_MAX + 1];
-    size_t n = text_copy(rd, buf, sizeof buf);
+    text_copy(rd, buf, sizeof buf);
     char *s = buf;
+    size_t n;
     while (*s == '\r' || *s == '\n') s++;
     n = strlen(s);
     while (n && (s[n - 1] == '\r' || s[n - 1] == '\n')) s[--n] = 0;
@@ -467,7 +468,7 @@ static long h02_frame(const uint8_t *p, size_t n, enum trk_dir d, const struct t
         size_t m = n - lead;
         if (m < 16) return TRK_FRAME_MORE;
         size_t idl = bin_idlen(&b);
-        if (idl == 0) return b0 == '$' ? -(long)(lead + 1) : -(long)(lead + 1);
+        if (idl == 0) return -(long)(lead + 1);
         size_t min = idl == 5 ? BIN_MIN5 : BIN_MIN8;
         for (size_t L = min; L < m && L <= BIN_MAX; L++)
             if (start_at(&b, L, idl)) return (long)(lead + L);

@@ -666,8 +666,8 @@ static long nav_frame(const uint8_t *p, size_t n, enum trk_dir d, const struct t
              * next message starts (the end of the stream decides the last one) */
             size_t lim = n < FLEX_MAX ? n : FLEX_MAX;
             const uint8_t *all = rd_peek_span(&r, 0, lim);
-            uint8_t c = all ? crc8_egts(all, 3) : 0;        /* CRC-8 of [0, k), kept running */
-            for (size_t k = 3; all && k + 1 < lim; k++) {
+            uint8_t c = all && lim >= 4 ? crc8_egts(all, 3) : 0;        /* CRC-8 of [0, k), kept running */
+            for (size_t k = 3; all && lim >= 4 && k + 1 < lim; k++) {
                 if (starts_message(&r, k + 1) && c == all[k]) return (long)(k + 1);
                 c = crc8_egts_next(c, all[k]);
             }

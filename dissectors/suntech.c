@@ -265,7 +265,7 @@ static void decode_text(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
         field_str(m, "alarm", STR_MAX, "accident");
         return;
     }
-    text_position(m, fl, nf, st910, strcmp(code, "BLE") && strcmp(code, "BSA") && strcmp(code, "HTE"));
+    text_position(m, fl, nf, st910, strcmp(code, "BLE") != 0 && strcmp(code, "BSA") != 0 && strcmp(code, "HTE") != 0);
     if (!strcmp(code, "STT") && !m->nrec) m->type = "status";
 }
 

@@ -422,7 +422,7 @@ static long tk103_frame(const uint8_t *p, size_t n, enum trk_dir d, const struct
 static int tk103_probe(const uint8_t *p, size_t n, unsigned transport)
 {
     struct trk_rd r;
-    char s[40];
+    char s[40] = "";
     size_t k = 0;
     (void)transport;
     rd_init(&r, p, n);

@@ -104,7 +104,7 @@ static inline int32_t rd_lei32(struct trk_rd *r) { return (int32_t)rd_le32(r); }
  * Does not fail the reader: for probing and framing decisions. */
 static inline int rd_peek(const struct trk_rd *r, size_t at)
 {
-    return at < r->n ? r->p[at] : -1;
+    return at < r->n ? r->p[at] : -1;   /* NOLINT(clang-analyzer-core.NullDereference): n is 0 without p */
 }
 
 /* Big-endian value of k bytes at absolute offset `at`, without moving the cursor.

@@ -105,7 +105,7 @@ void acks_reply(struct ack_ledger *l, struct trk_msg *m)
     a->req_seq = p->seq;
     a->req_ts_ns = p->ts_ns;
     a->req_type = p->type;
-    a->latency_ns = m->ts_ns - p->ts_ns;
+    a->latency_ns = m->ts_ns > p->ts_ns ? m->ts_ns - p->ts_ns : 0;   /* capture time may go back */
     if (malformed) {
         a->verdict = TRK_ACK_WRONG;
         snprintf(a->detail, sizeof a->detail, "the reply is malformed");

@@ -74,7 +74,7 @@ static int add_input(struct input **in, size_t *nin, const char *text, bool as_t
     if (!buf) { fprintf(stderr, "trackdump: out of memory\n"); exit(1); }
     long n;
     if (as_text) {
-        memcpy(buf, text, len);
+        memcpy(buf, text, len);   /* NOLINT(bugprone-not-null-terminated-result): bytes, with their length */
         n = (long)len;
     } else {
         size_t bad = 0;

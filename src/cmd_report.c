@@ -54,7 +54,7 @@ int cmd_report(int argc, char **argv)
     pipeline_init(&pl);
     ports_reset();
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+i:r:G:o:h", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+i:r:G:o:Z:h", lo, NULL)) != -1) {
         if (pipeline_option(&pl, c, optarg)) continue;
         switch (c) {
         case 'G': pl.seconds = pipeline_num("-G", optarg, 1, 86400 * 7); break;

@@ -66,14 +66,15 @@ int cmd_top(int argc, char **argv)
     struct expect_list ex = {0};
     const char *expect_file = NULL;
     double speed = 1;
-    bool color = !(getenv("NO_COLOR") && getenv("NO_COLOR")[0]);
+    const char *no_color = getenv("NO_COLOR");
+    bool color = !(no_color && no_color[0]);
     long keep = 200, memory_mb = 512;
     char err[512];
     int c;
     pipeline_init(&pl);
     ports_reset();
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+i:r:h", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+i:r:Z:h", lo, NULL)) != -1) {
         if (pipeline_option(&pl, c, optarg)) continue;
         switch (c) {
         case 'h': usage(stdout); return 0;

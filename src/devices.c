@@ -26,7 +26,7 @@ static uint64_t hash_str(const char *s)
 
 void devices_free(void)
 {
-    for (size_t i = 0; i < D.cap; i++)
+    for (size_t i = 0; D.tab && i < D.cap; i++)
         for (struct device *d = D.tab[i], *nx; d; d = nx) { nx = d->next; free(d); }
     free(D.tab);
     free(D.all);

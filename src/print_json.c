@@ -187,7 +187,8 @@ static void json_str(struct jw *w, const char *s, size_t n)
         else if (c == '\n') o[1] = 'n';
         else if (c == '\r') o[1] = 'r';
         else if (c == '\t') o[1] = 't';
-        else { memcpy(o + 1, "u00", 3); o[4] = HEX[c >> 4]; o[5] = HEX[c & 15]; k = 6; }
+        else { memcpy(o + 1, "u00", 3);   /* NOLINT(bugprone-not-null-terminated-result): JSON bytes */
+               o[4] = HEX[c >> 4]; o[5] = HEX[c & 15]; k = 6; }
         w->n += k;
         run = i + 1;
     }

@@ -92,13 +92,13 @@ static void ports_section(FILE *o, const struct style *s)
         if (!x->conns && !x->udp_flows && !x->syn_rst && !x->syn_unanswered && !x->configured) continue;
         if (s->md)
             fprintf(o, "| %u | %s | %llu | %llu | %llu | %llu | %llu | %llu | %llu |\n", x->port,
-                    x->proto ? x->proto : "-", (unsigned long long)(x->conns + x->udp_flows),
+                    x->proto ? x->proto : "-", (unsigned long long)x->conns + x->udp_flows,
                     (unsigned long long)x->midstream, (unsigned long long)x->syn_rst,
                     (unsigned long long)x->syn_unanswered, (unsigned long long)x->msgs[TRK_OK],
                     (unsigned long long)x->msgs[TRK_MALFORMED], (unsigned long long)x->msgs[TRK_UNSUPPORTED]);
         else
             fprintf(o, "  %5u  %-11s %6llu %6llu %8llu %9llu %9llu %9llu %11llu\n", x->port,
-                    x->proto ? x->proto : "-", (unsigned long long)(x->conns + x->udp_flows),
+                    x->proto ? x->proto : "-", (unsigned long long)x->conns + x->udp_flows,
                     (unsigned long long)x->midstream, (unsigned long long)x->syn_rst,
                     (unsigned long long)x->syn_unanswered, (unsigned long long)x->msgs[TRK_OK],
                     (unsigned long long)x->msgs[TRK_MALFORMED], (unsigned long long)x->msgs[TRK_UNSUPPORTED]);
@@ -112,7 +112,7 @@ static void ack_text(const struct device *v, char *buf, size_t n)
     size_t l = strlen(buf);
     if (v->ack_missing) l += (size_t)snprintf(buf + l, n - l, " %llumiss", (unsigned long long)v->ack_missing);
     if (l < n && (v->ack_rejected || v->ack_wrong))
-        snprintf(buf + l, n - l, " %llurej", (unsigned long long)(v->ack_rejected + v->ack_wrong));
+        snprintf(buf + l, n - l, " %llurej", (unsigned long long)v->ack_rejected + v->ack_wrong);
 }
 
 static void devices_section(FILE *o, const struct style *s, const struct diagnosis *d)

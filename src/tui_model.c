@@ -43,7 +43,8 @@ static void *pmap_get(const struct pmap *m, const void *k)
 
 static void pmap_put(struct pmap *m, const void *k, void *v);
 
-static void pmap_grow(struct pmap *m)
+/* pmap_grow and pmap_put call each other once: the grown table has room */
+static void pmap_grow(struct pmap *m)   /* NOLINT(misc-no-recursion) */
 {
     struct pmap o = *m;
     size_t live = 0, cap = 1024;
@@ -60,7 +61,7 @@ static void pmap_grow(struct pmap *m)
     free(o.v);
 }
 
-static void pmap_put(struct pmap *m, const void *k, void *v)
+static void pmap_put(struct pmap *m, const void *k, void *v)   /* NOLINT(misc-no-recursion) */
 {
     if ((m->used + 1) * 2 > m->cap) pmap_grow(m);
     for (size_t i = slot(k, m->cap);; i = (i + 1) & (m->cap - 1))

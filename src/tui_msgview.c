@@ -225,7 +225,7 @@ void tui_msgview_draw(int y0)
     build(e);
     int r = room(y0);
     if (T.detail_scroll > (int)nlines - r) T.detail_scroll = (int)nlines - r > 0 ? (int)nlines - r : 0;
-    for (int k = 0; k < r && (size_t)(T.detail_scroll + k) < nlines; k++) {
+    for (int k = 0; k < r && (size_t)T.detail_scroll + (size_t)k < nlines; k++) {
         const struct vline *l = &lines[T.detail_scroll + k];
         if (l->hex_off >= 0) draw_hex(y0 + k, e, (size_t)l->hex_off);
         else if (l->role == R_TITLE) tui_put_line(y0 + k, tui_attr(R_TITLE), l->text);
