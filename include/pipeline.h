@@ -67,6 +67,9 @@ int pipeline_run(struct pipeline *p);
 /* the statistics lines (stderr at the end of a run) */
 void pipeline_summary(struct pipeline *p, FILE *f);
 bool pipeline_interrupted(void);
+/* what the run read, for the diagnosis (capture_info in diagnose.h) */
+struct capture_info;
+void pipeline_capture_info(struct pipeline *p, struct capture_info *ci);
 void pipeline_close(struct pipeline *p);
 
 /* "-G", "--port", ...: a number from lo to hi, else a usage error (exit 2) */

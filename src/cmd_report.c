@@ -88,27 +88,8 @@ int cmd_report(int argc, char **argv)
     if (rc) { pipeline_close(&pl); if (out != stdout) fclose(out); expect_free(&ex); return rc; }
     int status = pipeline_run(&pl);
 
-    struct capture_info ci = {0};
-    struct capture_stats cs;
-    struct flows_stats fs;
-    struct session_stats ss;
-    capture_get_stats(pl.cap, &cs);
-    flows_get_stats(&fs);
-    session_get_stats(&ss);
-    ci.source = pl.iface ? pl.iface : pl.file;
-    ci.live = pl.iface != NULL;
-    ci.first_ns = pl.first_ns;
-    ci.last_ns = pl.last_ns;
-    ci.packets = cs.read;
-    ci.have_drops = cs.have_kernel;
-    ci.kernel_drops = cs.drop;
-    ci.if_drops = cs.ifdrop;
-    ci.conns = fs.tcp_conns;
-    ci.udp_flows = fs.udp_flows;
-    ci.gaps = fs.gaps;
-    ci.gap_bytes = fs.gap_bytes;
-    memcpy(ci.msgs, ss.msgs, sizeof ci.msgs);
-    ci.unanswered = ss.unanswered;
+    struct capture_info ci;
+    pipeline_capture_info(&pl, &ci);
     struct diagnosis d;
     diagnose(&d, &ci, expect_file ? &ex : NULL);
     if (fmt == REPORT_JSON) report_json(out, &d);

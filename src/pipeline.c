@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "devices.h"
+#include "diagnose.h"
 #include "linklayer.h"
 #include "pipeline.h"
 #include "ports.h"
@@ -298,6 +299,31 @@ void pipeline_summary(struct pipeline *p, FILE *f)
     if (fs.frag_v4)
         fprintf(f, "trackdump: %llu IPv4 fragments, %llu datagrams reassembled from them\n",
                 (ull)fs.frag_v4, (ull)fs.frag_done);
+}
+
+void pipeline_capture_info(struct pipeline *p, struct capture_info *ci)
+{
+    struct capture_stats cs;
+    struct flows_stats fs;
+    struct session_stats ss;
+    capture_get_stats(p->cap, &cs);
+    flows_get_stats(&fs);
+    session_get_stats(&ss);
+    memset(ci, 0, sizeof *ci);
+    ci->source = p->iface ? p->iface : p->file;
+    ci->live = p->iface != NULL;
+    ci->first_ns = p->first_ns;
+    ci->last_ns = p->last_ns;
+    ci->packets = cs.read;
+    ci->have_drops = cs.have_kernel;
+    ci->kernel_drops = cs.drop;
+    ci->if_drops = cs.ifdrop;
+    ci->conns = fs.tcp_conns;
+    ci->udp_flows = fs.udp_flows;
+    ci->gaps = fs.gaps;
+    ci->gap_bytes = fs.gap_bytes;
+    memcpy(ci->msgs, ss.msgs, sizeof ci->msgs);
+    ci->unanswered = ss.unanswered;
 }
 
 void pipeline_close(struct pipeline *p)

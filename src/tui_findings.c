@@ -38,25 +38,11 @@ static void render(void);
 /* diagnose the tables, write "SEV\tWORST\nREPORT" */
 static void diagnose_to(FILE *f)
 {
-    struct capture_info ci = {0};
-    struct capture_stats cs;
-    struct flows_stats fs;
-    struct session_stats ss;
-    capture_get_stats(T.pl->cap, &cs);
-    flows_get_stats(&fs);
-    session_get_stats(&ss);
+    struct capture_info ci;
+    pipeline_capture_info(T.pl, &ci);
     ci.source = T.source;
     ci.live = T.live;
-    ci.first_ns = T.pl->first_ns;
-    ci.last_ns = T.live ? T.now_ns : T.pl->last_ns;
-    ci.packets = cs.read;
-    ci.have_drops = cs.have_kernel;
-    ci.kernel_drops = cs.drop;
-    ci.if_drops = cs.ifdrop;
-    ci.conns = fs.tcp_conns;
-    ci.udp_flows = fs.udp_flows;
-    memcpy(ci.msgs, ss.msgs, sizeof ci.msgs);
-    ci.unanswered = ss.unanswered;
+    if (T.live) ci.last_ns = T.now_ns;
     struct diagnosis d;
     diagnose(&d, &ci, T.expect);
     if (d.n)
