@@ -98,6 +98,16 @@ bool device_offset_ms(const struct device *d, int64_t *off, int64_t *spread);
  * (more than 10 min older than the current offset) */
 bool device_offset_median_ms(const struct device *d, int64_t *median, unsigned *history);
 int64_t device_ack_latency_us(const struct device *d);  /* median, -1 when none */
+/* The judgement the report and top share.  Silent: no message for more than
+ * max(3 x interval, 2 s) at now_ns (interval_ms: the device's, or the fleet's when
+ * it has none; -1 unknown: never silent); *silent_ms (may be NULL) gets the time
+ * since its last message, -1 when it sent none. */
+enum device_state { DEV_ONLINE = 0, DEV_SILENT, DEV_CLOSED, DEV_REJECTED };
+bool device_silent(const struct device *d, int64_t interval_ms, int64_t now_ns, int64_t *silent_ms);
+/* rejected (a refused login, or closed by the server right after it), else silent,
+ * else online (a connection open) or closed */
+enum device_state device_state(const struct device *d, int64_t interval_ms, int64_t now_ns);
+const char *device_state_name(enum device_state s);
 uint64_t device_msgs(const struct device *d);           /* up messages of every status */
 uint64_t device_errors(const struct device *d);         /* malformed + unsupported */
 

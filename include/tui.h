@@ -24,7 +24,7 @@ enum tui_col {
     COL_IMEI, COL_PROTO, COL_PORT, COL_STATE, COL_SEEN, COL_MSGS, COL_INTERVAL, COL_TYPE,
     COL_ACK, COL_ERRS, COL_OFFSET, COL_PEER, COL_FIXTIME, COL_POS, COL__N
 };
-enum tui_state { ST_ONLINE, ST_SILENT, ST_CLOSED, ST_REJECTED, ST__N };
+enum tui_state { ST_ONLINE = DEV_ONLINE, ST_SILENT = DEV_SILENT, ST_CLOSED = DEV_CLOSED, ST_REJECTED = DEV_REJECTED, ST__N };
 enum tui_group { GRP_NONE, GRP_PROTO, GRP_PORT, GRP_NET, GRP_MODEL, GRP__N };
 
 /* the view's side of a device: its stores and cached medians */

@@ -358,6 +358,28 @@ int64_t device_ack_latency_us(const struct device *d)
     return median_i64(v, n);
 }
 
+bool device_silent(const struct device *d, int64_t interval_ms, int64_t now_ns, int64_t *silent_ms)
+{
+    int64_t since = d->last_up_ns ? (now_ns - d->last_up_ns) / 1000000 : -1;
+    if (silent_ms) *silent_ms = since;
+    if (since < 0 || interval_ms < 0) return false;
+    int64_t th = 3 * interval_ms < 2000 ? 2000 : 3 * interval_ms;
+    return since > th;
+}
+
+enum device_state device_state(const struct device *d, int64_t interval_ms, int64_t now_ns)
+{
+    if (d->logins_rejected || d->server_closed_after_login) return DEV_REJECTED;
+    if (device_silent(d, interval_ms, now_ns, NULL)) return DEV_SILENT;
+    return d->open_now || d->closed[CLOSE_END] ? DEV_ONLINE : DEV_CLOSED;
+}
+
+const char *device_state_name(enum device_state s)
+{
+    static const char *const names[] = {"online", "silent", "closed", "rejected"};
+    return names[s];
+}
+
 uint64_t device_msgs(const struct device *d)
 {
     return d->msgs[TRK_OK] + d->msgs[TRK_MALFORMED] + d->msgs[TRK_UNSUPPORTED] + d->msgs[TRK_UNKNOWN];

@@ -116,26 +116,19 @@ static const char *dev_name(const struct device *v, char *buf, size_t n)
 
 static int64_t fleet_interval_ms;
 
-static int64_t silence_threshold_ms(const struct device *v)
+/* the device's interval, or the fleet's when it has too few messages */
+static int64_t interval_or_fleet(const struct device *v)
 {
     int64_t i = device_interval_ms(v);
-    if (i < 0) i = fleet_interval_ms;
-    if (i < 0) return -1;
-    int64_t t = 3 * i;
-    return t < 2000 ? 2000 : t;
+    return i < 0 ? fleet_interval_ms : i;
 }
 
 void device_view(const struct diagnosis *d, const struct device *v, struct device_view *o)
 {
     memset(o, 0, sizeof *o);
-    int64_t end = d->cap.last_ns;
-    o->silent_ms = v->last_up_ns ? (end - v->last_up_ns) / 1000000 : -1;
-    int64_t th = silence_threshold_ms(v);
-    o->silent = v->last_up_ns && th >= 0 && o->silent_ms > th;
-    if (v->logins_rejected || v->server_closed_after_login) o->state = "rejected";
-    else if (o->silent) o->state = "silent";
-    else if (v->open_now || v->closed[CLOSE_END]) o->state = "online";
-    else o->state = "closed";
+    int64_t iv = interval_or_fleet(v);
+    o->silent = device_silent(v, iv, d->cap.last_ns, &o->silent_ms);
+    o->state = device_state_name(device_state(v, iv, d->cap.last_ns));
     o->score = (o->silent ? 100 : 0) + (v->logins_rejected ? 90 : 0) + (v->ack_missing ? 60 : 0) +
                (v->ack_wrong || v->ack_rejected ? 50 : 0) + (device_errors(v) ? 40 : 0) +
                (v->reconnects >= 3 ? 20 : 0) + (v->identified ? 0 : 5);

@@ -249,16 +249,11 @@ static void rank_ids(void)
     ranked = T.ndevs;
 }
 
-/* the same judgement as device_view() (diagnose.c), on the cached interval */
+/* the report's judgement (device_state), on the cached interval; enum tui_state
+ * lists the states in device_state's order */
 static uint8_t state_of(const struct device *d, int64_t interval, int64_t now)
 {
-    if (d->logins_rejected || d->server_closed_after_login) return ST_REJECTED;
-    int64_t th = interval >= 0 ? interval : T.fleet_interval_ms;
-    if (th >= 0 && d->last_up_ns) {
-        th = 3 * th < 2000 ? 2000 : 3 * th;
-        if ((now - d->last_up_ns) / 1000000 > th) return ST_SILENT;
-    }
-    return d->open_now || d->closed[CLOSE_END] ? ST_ONLINE : ST_CLOSED;
+    return (uint8_t)device_state(d, interval >= 0 ? interval : T.fleet_interval_ms, now);
 }
 
 void tui_model_snapshot(void)
