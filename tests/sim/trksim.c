@@ -49,29 +49,26 @@
 /* ------------------------------------------------------------------ */
 /* checksums                                                            */
 
-/* CRC-16/ARC: poly 0x8005 reflected (0xA001), init 0, no final xor */
-static uint16_t crc16_arc(const uint8_t *p, size_t n)
+/* the reflected CRC-16s: poly given reflected, init, final xor */
+static uint16_t crc16_refl(const uint8_t *p, size_t n, uint16_t poly, uint16_t init, uint16_t xorout)
 {
-    uint16_t c = 0;
+    uint16_t c = init;
     for (size_t i = 0; i < n; i++) {
         c ^= p[i];
         for (int b = 0; b < 8; b++)
-            c = (c & 1) ? (uint16_t)((c >> 1) ^ 0xA001) : (uint16_t)(c >> 1);
+            c = (c & 1) ? (uint16_t)((c >> 1) ^ poly) : (uint16_t)(c >> 1);
     }
-    return c;
+    return (uint16_t)(c ^ xorout);
 }
+/* CRC-16/ARC: 0x8005, init 0 */
+static uint16_t crc16_arc(const uint8_t *p, size_t n) { return crc16_refl(p, n, 0xA001, 0, 0); }
+/* CRC-16/X-25: 0x1021, init 0xFFFF, final xor 0xFFFF */
+static uint16_t crc16_x25(const uint8_t *p, size_t n) { return crc16_refl(p, n, 0x8408, 0xFFFF, 0xFFFF); }
+/* CRC-16/KERMIT: 0x1021, init 0 */
+static uint16_t crc16_kermit(const uint8_t *p, size_t n) { return crc16_refl(p, n, 0x8408, 0, 0); }
+/* CRC-16/MODBUS: 0x8005, init 0xFFFF */
+static uint16_t crc16_modbus(const uint8_t *p, size_t n) { return crc16_refl(p, n, 0xA001, 0xFFFF, 0); }
 
-/* CRC-16/X-25: poly 0x1021 reflected (0x8408), init 0xFFFF, final xor 0xFFFF */
-static uint16_t crc16_x25(const uint8_t *p, size_t n)
-{
-    uint16_t c = 0xFFFF;
-    for (size_t i = 0; i < n; i++) {
-        c ^= p[i];
-        for (int b = 0; b < 8; b++)
-            c = (c & 1) ? (uint16_t)((c >> 1) ^ 0x8408) : (uint16_t)(c >> 1);
-    }
-    return (uint16_t)(c ^ 0xFFFF);
-}
 
 /* ------------------------------------------------------------------ */
 /* byte buffers                                                         */
@@ -743,28 +740,6 @@ static void osmand_answer(struct buf *o)
 /* ------------------------------------------------------------------ */
 /* more checksums                                                       */
 
-/* CRC-16/KERMIT: poly 0x1021 reflected (0x8408), init 0, no final xor */
-static uint16_t crc16_kermit(const uint8_t *p, size_t n)
-{
-    uint16_t c = 0;
-    for (size_t i = 0; i < n; i++) {
-        c ^= p[i];
-        for (int b = 0; b < 8; b++)
-            c = (c & 1) ? (uint16_t)((c >> 1) ^ 0x8408) : (uint16_t)(c >> 1);
-    }
-    return c;
-}
-/* CRC-16/MODBUS: poly 0x8005 reflected (0xA001), init 0xFFFF */
-static uint16_t crc16_modbus(const uint8_t *p, size_t n)
-{
-    uint16_t c = 0xFFFF;
-    for (size_t i = 0; i < n; i++) {
-        c ^= p[i];
-        for (int b = 0; b < 8; b++)
-            c = (c & 1) ? (uint16_t)((c >> 1) ^ 0xA001) : (uint16_t)(c >> 1);
-    }
-    return c;
-}
 /* CRC-16/CCITT-FALSE: poly 0x1021, init 0xFFFF, not reflected */
 static uint16_t crc16_ccitt_false(const uint8_t *p, size_t n)
 {
