@@ -381,7 +381,6 @@ static void copy_row(size_t i)
     r->malformed = d->msgs[TRK_MALFORMED];
     r->unsupported = d->msgs[TRK_UNSUPPORTED];
     r->rank = t->rank;
-    r->text_ver = text_version(r);
     r->match_ver = t->match_ver;
     r->match = t->match;
     if (t->interval_ms >= 0) job.iv[job.niv++] = t->interval_ms;
@@ -394,6 +393,7 @@ static void judge_row(size_t i)
     struct trow *r = &job.rows[i];
     int64_t iv = r->interval_ms >= 0 ? r->interval_ms : job.fleet_iv;
     r->state = (uint8_t)device_state(r->t->d, iv, job.now_ns);
+    r->text_ver = text_version(r);         /* every value of the text is known now */
     job.count[r->state]++;
     if (r->malformed || r->unsupported) job.with_errors++;
 }
@@ -740,7 +740,8 @@ void tui_model_arrange(void)
 {
     T.filtering = T.filter && !judge_filter();
     if (T.filtering) {                         /* the rows shown stay until every verdict is in */
-        T.need_draw = true;
+        /* its progress shown twice a second: the draws a second allows are kept for keys */
+        if (tui_wall_ns() - T.last_draw >= 500000000LL) T.need_draw = true;
         return;
     }
     if (!grow((void **)&T.view, &T.capview, T.nsnap, sizeof *T.view)) return;
@@ -780,4 +781,5 @@ void tui_model_arrange(void)
         T.items[T.nitems++] = (struct tui_item){r, 0};
     }
     T.need_arrange = false;
+    T.need_draw = true;                        /* the rows changed */
 }

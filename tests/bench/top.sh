@@ -77,7 +77,7 @@ until_shows 'IMEI'
 i=0
 while [ $i -lt $((KEYS * 2)) ] && ! screen | grep -q 'end of file'; do
     if [ $((i % 2)) = 0 ]; then key '>' 'sort PROTO'; else key '<' 'sort IMEI'; fi
-    sleep 0.05
+    sleep 0.15
     i=$((i + 1))
 done
 row "replay at --speed max, devices arriving" "\`>\` / \`<\` sort column"
