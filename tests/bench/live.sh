@@ -53,21 +53,25 @@ step() {
     what=$1 rate=$2
     : >"$WORK/td.err"
     if [ "$what" = top ]; then
-        TERM=xterm ip netns exec "$NS" script -qefc "$TD top -i cap0" /dev/null >/dev/null 2>"$WORK/td.err" &
+        # the view on a pseudo-terminal of script's; its messages and summary (stderr) to td.err
+        TERM=xterm ip netns exec "$NS" script -qefc "$TD top -i cap0 2>$WORK/td.err" /dev/null >/dev/null 2>&1 &
     else
         ip netns exec "$NS" "$TD" -q -i cap0 2>"$WORK/td.err" &
     fi
     TDPID=$!
     i=0
-    while ! grep -q listening "$WORK/td.err" && [ $i -lt 50 ] && kill -0 "$TDPID" 2>/dev/null; do
+    while ! grep -q listening "$WORK/td.err" 2>/dev/null && [ $i -lt 50 ] && kill -0 "$TDPID" 2>/dev/null; do
         sleep 0.1; i=$((i + 1))
     done
     if [ "$rate" = top ]; then speed=--topspeed; else speed="--pps=$rate"; fi
     ip netns exec "$NS" tcpreplay -i rep0 $speed --loop=0 --duration="$SECONDS_EACH" "$WORK/live.pcap" \
         >"$WORK/replay.out" 2>&1
-    # top: the 5-second load of the capturing process while the replay ran is in td.err's summary
     sleep 1
-    kill -INT "$TDPID" 2>/dev/null
+    if [ "$what" = top ]; then                 # to the view itself: script would hang it up
+        pkill -INT -f "^$TD top -i cap0" 2>/dev/null
+    else
+        kill -INT "$TDPID" 2>/dev/null
+    fi
     wait "$TDPID" 2>/dev/null
     TDPID=
     sent=$(sed -n 's/.*Rated: [0-9.]* Bps, [0-9.]* Mbps, \([0-9.]*\) pps.*/\1/p' "$WORK/replay.out" | head -1)
@@ -81,8 +85,8 @@ step() {
 TABLE=$WORK/table
 best_q="none of the rates tried" best_top="none of the rates tried"
 for what in sniff top; do
-    if [ "$what" = top ] && { "$TD" top -r "$WORK/live.pcap" </dev/null >/dev/null 2>&1; [ $? = 2 ]; }; then
-        echo "| \`trackdump top -i\` | n/a (not available) | | | | |" >>"$TABLE"
+    if [ "$what" = top ] && ! command -v script >/dev/null 2>&1; then
+        echo "| \`trackdump top -i\` | n/a (script(1) of bsdutils is missing) | | | | |" >>"$TABLE"
         continue
     fi
     for rate in $RATES; do
