@@ -146,8 +146,12 @@ $(BUILD)/bench/runstat: tests/bench/runstat.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $<
 bench-tools: $(BENCH_TOOLS)
-bench: deps $(BUILD)/trackdump $(BENCH_TOOLS)
+bench: deps $(BUILD)/trackdump $(BENCH_TOOLS) $(BUILD)/tests/mkfleet
 	@BENCH_DEVICES='$(BENCH_DEVICES)' BENCH_MB='$(BENCH_MB)' BENCH_MINUTES='$(BENCH_MINUTES)' \
 	 BENCH_CONCURRENCY='$(BENCH_CONCURRENCY)' BENCH_RUNS='$(BENCH_RUNS)' BENCH_SCALE='$(BENCH_SCALE)' \
 	 sh tests/bench/bench.sh $(BUILD)
-.PHONY: bench bench-tools
+	@sh tests/bench/top.sh $(BUILD); rc=$$?; [ $$rc = 0 ] || [ $$rc = 77 ]
+# keys in `top` on a fleet of TOP_DEVICES (100000) devices only
+bench-top: $(BUILD)/trackdump $(BUILD)/tests/mkfleet
+	@sh tests/bench/top.sh $(BUILD)
+.PHONY: bench bench-tools bench-top

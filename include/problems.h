@@ -10,12 +10,14 @@
 #include "flows.h"
 #include "msg.h"
 
+#define PROBLEM_GROUPS_MAX 1024  /* groups kept; messages of further shapes are counted apart */
 #define PROBLEM_EXAMPLES 3
 #define PROBLEM_DEVICES 8
 #define PROBLEM_HEX_MAX 64       /* bytes of each example kept */
 
 struct problem_example {
     int64_t ts_ns;
+    const char *proto;
     char imei[TRK_IMEI_MAX];
     char problem[TRK_PROBLEM_MAX];
     uint8_t raw[PROBLEM_HEX_MAX];
@@ -39,5 +41,9 @@ void problems_reset(void);
 void problems_message(const struct trk_msg *m, const struct conn *c);
 /* the groups, largest first */
 struct problem_group **problems_list(size_t *n);
+/* the messages of status s (malformed or unsupported) whose shape found no
+ * room once PROBLEM_GROUPS_MAX groups were made: their count, devices and
+ * first examples; proto, type and shape are not set (they differ) */
+const struct problem_group *problems_ungrouped(enum trk_status s);
 
 #endif

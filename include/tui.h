@@ -36,6 +36,7 @@ struct tdev {
     bool has_off;
     uint32_t rank;                     /* place in IMEI order, for sorting */
     char *text;                        /* the row's text for the filter and the search */
+    size_t text_len, text_cap;         /* its length and room, without the NUL */
     uint64_t text_ver;                 /* the row values it was made from */
     uint64_t match_ver;                /* the text and filter of the cached verdict */
     bool match;
@@ -54,11 +55,13 @@ struct trow {
     uint64_t msgs, malformed, unsupported;
     char gkey[48];                     /* the group's name, when grouped */
     uint64_t key;                      /* the sort column as a number */
+    uint32_t rank;                     /* the device's place in IMEI order */
+    bool match;                        /* the filter's verdict, for match_ver */
+    uint64_t text_ver, match_ver;      /* the values the text is made of; the text and filter judged */
 };
 
 struct tui_col_def { const char *title; int width; bool right; };
 extern const struct tui_col_def tui_cols[COL__N];
-extern const char *const tui_state_names[ST__N];
 extern const char *const tui_group_names[GRP__N];
 
 /* pipeline hooks */
@@ -66,8 +69,16 @@ void tui_model_message(void *ctx, struct trk_msg *m, const struct conn *c);
 void tui_model_unanswered(void *ctx, const struct trk_ack *a, const char *imei, const struct conn *c);
 void tui_model_frame(struct conn *c, const struct raw_frame *f);
 void tui_model_release(struct conn *c);
-/* a new snapshot of every device (skipped while paused), then filter, sort, group */
+/* a new snapshot of every device (restarts one under way); it is made by
+ * tui_model_snapshot_step() in steps that end by the deadline (wall ns),
+ * which returns true when the snapshot is complete and shown (then filter,
+ * sort, group: tui_model_arrange) */
 void tui_model_snapshot(void);
+bool tui_model_snapshot_running(void);
+/* filter, sort and group the snapshot's rows into the view (T.view, T.items);
+ * a new filter over many rows is applied in slices: T.filtering says it is not
+ * done yet and the view is the previous one */
+bool tui_model_snapshot_step(int64_t deadline_ns);
 void tui_model_arrange(void);
 /* one cell as text */
 void tui_cell(const struct trow *r, enum tui_col col, char *buf, size_t n);
@@ -89,9 +100,10 @@ enum tui_line_kind { LINE_NONE, LINE_SEARCH, LINE_FILTER };
 
 /* one line of the table: a device row or a group heading */
 struct tui_item {
-    struct trow *row;                  /* NULL: a heading */
-    char heading[160];
+    struct trow *row;                  /* NULL: a heading, T.headings[heading] */
+    size_t heading;
 };
+typedef char tui_heading[160];
 
 struct tui {
     /* configuration */
@@ -108,11 +120,15 @@ struct tui {
     size_t nview, capview;
     struct tui_item *items;            /* view with group headings */
     size_t nitems, capitems;
+    tui_heading *headings;             /* the group headings' texts */
+    size_t capheadings;
     int sort_col;
     bool sort_invert;
     int group;
     struct regex *filter;
     uint64_t filter_gen;               /* changes with the filter */
+    bool filtering;                    /* a new filter is being applied: the rows shown are the last ones */
+    size_t filter_done;                /* ... rows judged so far */
     char filter_text[256];
     size_t count[ST__N], never_seen, with_errors;
     int64_t fleet_interval_ms, fleet_offset_ms;

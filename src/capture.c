@@ -289,7 +289,7 @@ static void replay_wait(struct capture *c, int ms)
     }
 }
 
-#define REPLAY_TICK_NS (50LL * 1000000LL)
+#define REPLAY_TICK_NS (20LL * 1000000LL)
 
 static int run_replay(struct capture *c, capture_tick_fn tick, void *ctx, char *err, size_t errlen)
 {

@@ -683,6 +683,20 @@ static void churn_findings(struct diagnosis *d)
            "device after an ACK timeout or a weak signal. Fix the cause; churn also costs the devices' data plans.");
 }
 
+/* the kept examples of a problem group: time, IMEI, (protocol,) problem text and bytes */
+static void problem_examples(struct finding *f, const struct problem_group *g, bool with_proto)
+{
+    for (unsigned j = 0; j < g->nex; j++) {
+        const struct problem_example *e = &g->ex[j];
+        char t[48], hex[2 * PROBLEM_HEX_MAX + 1];
+        fmt_time(e->ts_ns, t, sizeof t);
+        for (size_t b = 0; b < e->rawlen; b++) snprintf(hex + 2 * b, 3, "%02x", e->raw[b]);
+        hex[2 * e->rawlen] = 0;
+        example(f, "%s %s%s%s: %s; hex %s%s (%zu bytes)", t, e->imei[0] ? e->imei : "-", with_proto ? " " : "",
+                with_proto ? e->proto : "", e->problem, hex, e->fulllen > e->rawlen ? "..." : "", e->fulllen);
+    }
+}
+
 static void problem_findings(struct diagnosis *d)
 {
     size_t n;
@@ -701,15 +715,7 @@ static void problem_findings(struct diagnosis *d)
         evn(f, "messages", (double)g[i]->count);
         evn(f, "devices", (double)g[i]->devices_total);
         for (unsigned j = 0; j < g[i]->ndevices; j++) add_device(f, g[i]->devices[j]);
-        for (unsigned j = 0; j < g[i]->nex; j++) {
-            const struct problem_example *e = &g[i]->ex[j];
-            char t[48], hex[2 * PROBLEM_HEX_MAX + 1];
-            fmt_time(e->ts_ns, t, sizeof t);
-            for (size_t b = 0; b < e->rawlen; b++) snprintf(hex + 2 * b, 3, "%02x", e->raw[b]);
-            hex[2 * e->rawlen] = 0;
-            example(f, "%s %s: %s; hex %s%s (%zu bytes)", t, e->imei[0] ? e->imei : "-", e->problem, hex,
-                    e->fulllen > e->rawlen ? "..." : "", e->fulllen);
-        }
+        problem_examples(f, g[i], false);
         if (mal)
             action(f, "These bytes break the %s protocol (checksum, length or framing): if they come from one "
                    "firmware, report it to the vendor with the hex above; if from every device, check for a "
@@ -720,6 +726,26 @@ static void problem_findings(struct diagnosis *d)
                    "ask the vendor for the protocol change and update the platform's parser; the hex above is the "
                    "sample to attach. Decode one with: trackdump decode -P %s HEX", g[i]->proto, g[i]->proto);
     }
+}
+
+/* messages of further problem shapes once the group table was full: counted
+ * for what they are, not in a group whose shape they may not have */
+static void ungrouped_finding(struct diagnosis *d, enum trk_status s)
+{
+    const struct problem_group *u = problems_ungrouped(s);
+    if (!u || !u->count) return;
+    bool mal = s == TRK_MALFORMED;
+    struct finding *f = add(d, mal ? "malformed-messages" : "unsupported-messages", SEV_WARNING);
+    summary(f, "%llu more %s message%s of other problem shapes not grouped (group table full at %d).",
+            (unsigned long long)u->count, mal ? "malformed" : "unsupported", u->count == 1 ? "" : "s",
+            PROBLEM_GROUPS_MAX);
+    evn(f, "messages", (double)u->count);
+    evn(f, "devices", (double)u->devices_total);
+    evn(f, "group_limit", PROBLEM_GROUPS_MAX);
+    for (unsigned j = 0; j < u->ndevices; j++) add_device(f, u->devices[j]);
+    problem_examples(f, u, true);
+    action(f, "The capture has more distinct problems than the report groups (the first %d shapes are above): "
+           "list every %s message with: trackdump -e -r FILE", PROBLEM_GROUPS_MAX, mal ? "malformed" : "unsupported");
 }
 
 /* the capture itself missed packets: say so, so that nothing else is blamed */
@@ -772,6 +798,8 @@ void diagnose(struct diagnosis *d, const struct capture_info *cap, const struct 
     server_findings(d);
     churn_findings(d);
     problem_findings(d);
+    ungrouped_finding(d, TRK_MALFORMED);
+    ungrouped_finding(d, TRK_UNSUPPORTED);
     capture_findings(d);
     /* stable: qsort is not, so sort by (severity, original order) */
     for (size_t i = 1; i < d->n; i++)

@@ -1,30 +1,17 @@
 /* linklayer.c: the normaliser.  Every link type we read (Ethernet with any stack
  * of 802.1Q/802.1ad tags, Linux cooked v1 and v2, BSD NULL/LOOP, raw IP) becomes
  * an IP packet pointer clipped to the IP total length. */
-#include <pcap/dlt.h>
-
 #include "linklayer.h"
 #include "rd.h"
 
-#ifndef DLT_LINUX_SLL2
-#define DLT_LINUX_SLL2 276
-#endif
-#ifndef DLT_IPV4
-#define DLT_IPV4 228
-#endif
-#ifndef DLT_IPV6
-#define DLT_IPV6 229
-#endif
+const int ll_types[] = {DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_NULL, DLT_LOOP, DLT_RAW, DLT_IPV4, DLT_IPV6};
+const size_t ll_ntypes = sizeof ll_types / sizeof ll_types[0];
 
 int ll_supported(int dlt)
 {
-    switch (dlt) {
-    case DLT_EN10MB: case DLT_LINUX_SLL: case DLT_LINUX_SLL2: case DLT_NULL: case DLT_LOOP:
-    case DLT_RAW: case DLT_IPV4: case DLT_IPV6:
-        return 1;
-    default:
-        return 0;
-    }
+    for (size_t i = 0; i < ll_ntypes; i++)
+        if (ll_types[i] == dlt) return 1;
+    return 0;
 }
 
 const char *ll_name(int dlt)

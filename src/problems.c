@@ -5,17 +5,19 @@
 
 #include "problems.h"
 
-#define GROUPS_MAX 1024
-
-static struct problem_group *G[GROUPS_MAX];
+static struct problem_group *G[PROBLEM_GROUPS_MAX];
 static size_t NG;
-static uint64_t overflow;      /* messages whose group did not fit (counted in the last group) */
+/* messages whose shape found no room in G, by status (malformed, unsupported) */
+static struct problem_group ungrouped[2] = {{.status = TRK_MALFORMED}, {.status = TRK_UNSUPPORTED}};
+
+static struct problem_group *ungrouped_of(enum trk_status s) { return &ungrouped[s == TRK_UNSUPPORTED]; }
 
 void problems_reset(void)
 {
     for (size_t i = 0; i < NG; i++) free(G[i]);
     NG = 0;
-    overflow = 0;
+    ungrouped[0] = (struct problem_group){.status = TRK_MALFORMED};
+    ungrouped[1] = (struct problem_group){.status = TRK_UNSUPPORTED};
 }
 
 /* "crc mismatch: field 0x1234, computed 0xC7CF" -> "crc mismatch: field N, computed N" */
@@ -34,31 +36,9 @@ static void shape_of(const char *p, char *out, size_t n)
     out[o] = 0;
 }
 
-void problems_message(const struct trk_msg *m, const struct conn *c)
+/* one more message in g: its count, its device, its bytes while examples are kept */
+static void note(struct problem_group *g, const struct trk_msg *m)
 {
-    if (m->status != TRK_MALFORMED && m->status != TRK_UNSUPPORTED) return;
-    /* bytes cut by a capture gap say nothing about the device */
-    if (strcmp(m->type, "fragment") == 0 || strstr(m->problem, "capture gap")) return;
-    char shape[TRK_PROBLEM_MAX];
-    shape_of(m->problem, shape, sizeof shape);
-    const char *proto = m->proto ? m->proto : "unknown";
-    struct problem_group *g = NULL;
-    for (size_t i = 0; i < NG; i++)
-        if (G[i]->status == m->status && G[i]->dir == m->dir && strcmp(G[i]->proto, proto) == 0 &&
-            strcmp(G[i]->type, m->type) == 0 && strcmp(G[i]->shape, shape) == 0) { g = G[i]; break; }
-    if (!g) {
-        if (NG == GROUPS_MAX || !(g = calloc(1, sizeof *g))) {
-            overflow++;
-            if (NG) G[NG - 1]->count++;
-            return;
-        }
-        g->proto = proto;
-        g->type = m->type;
-        g->dir = m->dir;
-        g->status = m->status;
-        memcpy(g->shape, shape, sizeof g->shape);
-        G[NG++] = g;
-    }
     g->count++;
     if (m->imei[0]) {
         bool known = false;
@@ -72,12 +52,40 @@ void problems_message(const struct trk_msg *m, const struct conn *c)
     if (g->nex < PROBLEM_EXAMPLES) {
         struct problem_example *e = &g->ex[g->nex++];
         e->ts_ns = m->ts_ns;
+        e->proto = m->proto ? m->proto : "unknown";
         memcpy(e->imei, m->imei, sizeof e->imei);
         memcpy(e->problem, m->problem, sizeof e->problem);
         e->fulllen = m->raw ? m->rawlen : 0;
         e->rawlen = e->fulllen < PROBLEM_HEX_MAX ? e->fulllen : PROBLEM_HEX_MAX;
         if (e->rawlen) memcpy(e->raw, m->raw, e->rawlen);
     }
+}
+
+void problems_message(const struct trk_msg *m, const struct conn *c)
+{
+    if (m->status != TRK_MALFORMED && m->status != TRK_UNSUPPORTED) return;
+    /* bytes cut by a capture gap say nothing about the device */
+    if (strcmp(m->type, "fragment") == 0 || strstr(m->problem, "capture gap")) return;
+    char shape[TRK_PROBLEM_MAX];
+    shape_of(m->problem, shape, sizeof shape);
+    const char *proto = m->proto ? m->proto : "unknown";
+    struct problem_group *g = NULL;
+    for (size_t i = 0; i < NG; i++)
+        if (G[i]->status == m->status && G[i]->dir == m->dir && strcmp(G[i]->proto, proto) == 0 &&
+            strcmp(G[i]->type, m->type) == 0 && strcmp(G[i]->shape, shape) == 0) { g = G[i]; break; }
+    if (!g) {
+        if (NG == PROBLEM_GROUPS_MAX || !(g = calloc(1, sizeof *g))) {
+            note(ungrouped_of(m->status), m);     /* counted as such, never in another shape's group */
+            return;
+        }
+        g->proto = proto;
+        g->type = m->type;
+        g->dir = m->dir;
+        g->status = m->status;
+        memcpy(g->shape, shape, sizeof g->shape);
+        G[NG++] = g;
+    }
+    note(g, m);
 }
 
 static int larger(const void *a, const void *b)
@@ -91,4 +99,9 @@ struct problem_group **problems_list(size_t *n)
     qsort(G, NG, sizeof G[0], larger);
     *n = NG;
     return G;
+}
+
+const struct problem_group *problems_ungrouped(enum trk_status s)
+{
+    return s == TRK_MALFORMED || s == TRK_UNSUPPORTED ? ungrouped_of(s) : NULL;
 }

@@ -1,7 +1,7 @@
 /* tui_app.c: the loop of `top`, run from the pipeline's tick: reads the keys
  * (global ones here, the rest to the screen in front), refreshes the model
- * once a second (not while paused), and redraws at most 10 times in any
- * second. */
+ * once a second (not while paused) in steps of at most 12 ms, and redraws at
+ * most 10 times in any second. */
 #include <curses.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +13,8 @@
 #define SNAPSHOT_NS 1000000000LL
 #define DRAWS_PER_S 10
 #define KEYS_GAP_NS 5000000LL
+#define STEP_NS 12000000LL          /* the most a tick spends on a snapshot */
+#define WARM_NS 4000000LL           /* ... and on making rows' texts ahead */
 
 int64_t tui_wall_ns(void)
 {
@@ -40,7 +42,7 @@ static void key(int k)
 {
     T.need_draw = true;
     if (k == KEY_RESIZE) return;
-    if (T.need_arrange) tui_model_arrange();      /* keys typed fast act on the rows the screen will show */
+    if (T.need_arrange && !T.filtering) tui_model_arrange();  /* keys typed fast act on the rows the screen will show */
     if (T.line_kind != LINE_NONE && tui_line_key(k)) return;
     if (k == KEY_F(10)) { T.quit = true; return; }
     if (k == 12) { clearok(curscr, TRUE); return; }                 /* ^L */
@@ -108,20 +110,25 @@ bool tui_tick(int64_t wall_ns)
             struct capture_stats cs;
             capture_get_stats(T.pl->cap, &cs);
             uint64_t gen = cs.read + msglog_last_id() + T.ndevs;
-            if (T.live || gen != seen) tui_model_snapshot();
-            seen = gen;
+            if (!tui_model_snapshot_running() && (T.live || gen != seen)) {
+                tui_model_snapshot();
+                seen = gen;
+            }
         }
         T.need_draw = true;
     }
+    if (!T.paused && tui_model_snapshot_running()) tui_model_snapshot_step(tui_wall_ns() + STEP_NS);
     if (!T.paused) tui_findings_update(false);
     /* between keys, the rows' texts are made ahead, so a filter typed on a
      * large fleet is answered from them */
-    static int64_t last_warm;
     static size_t warm;
-    if (w - T.last_key > 500000000LL && w - last_warm > 100000000LL && T.nsnap) {
-        for (size_t i = 0; i < 2000; i++, warm++) tui_row_text(&T.snap[warm % T.nsnap]);
+    if (w - T.last_key > 500000000LL && T.nsnap && !tui_model_snapshot_running()) {
+        int64_t until = tui_wall_ns() + WARM_NS;
+        for (size_t i = 0; i < T.nsnap; i++, warm++) {
+            tui_row_text(&T.snap[warm % T.nsnap]);
+            if (i % 256 == 255 && tui_wall_ns() >= until) break;
+        }
         warm %= T.nsnap;
-        last_warm = w;
     }
     if (T.need_arrange) tui_model_arrange();
     if (T.need_draw && may_draw(w)) {

@@ -195,7 +195,7 @@ void tui_devices_draw(int y0)
     }
     int room = rows_room(y0);
     if (room < 1) room = 1;
-    if (T.need_arrange) tui_model_arrange();
+    if (T.need_arrange && !T.filtering) tui_model_arrange();
     keep_follow();
     if (T.cursor >= T.nitems) T.cursor = T.nitems ? T.nitems - 1 : 0;
     if (T.nitems && !row_at(T.cursor)) settle(T.cursor, 1);
@@ -211,7 +211,7 @@ void tui_devices_draw(int y0)
         size_t i = T.top + (size_t)k;
         const struct tui_item *it = &T.items[i];
         int y = y0 + 1 + k;
-        if (!it->row) { tui_put_line(y, tui_attr(R_GROUP), it->heading); continue; }
+        if (!it->row) { tui_put_line(y, tui_attr(R_GROUP), T.headings[it->heading]); continue; }
         o = 0;
         for (int c = 0; c < nc; c++) {
             tui_cell(it->row, (enum tui_col)cols[c], txt, sizeof txt);
@@ -240,9 +240,13 @@ void tui_devices_draw(int y0)
     tui_fkeys(keys);
     {
         char info[400];
-        snprintf(info, sizeof info, " %zu of %zu shown, sort %s %s%s%s%s%s", T.nview, T.nsnap,
+        char applying[64] = "";
+        if (T.filtering)
+            snprintf(applying, sizeof applying, " (applying: %zu of %zu rows)", T.filter_done, T.nsnap);
+        snprintf(info, sizeof info, " %zu of %zu shown, sort %s %s%s%s%s%s%s", T.nview, T.nsnap,
                  tui_cols[T.sort_col].title, sort_dir(), T.filter ? ", filter \\" : "",
-                 T.filter ? T.filter_text : "", T.group ? ", by " : "", T.group ? tui_group_names[T.group] : "");
+                 T.filter ? T.filter_text : "", applying, T.group ? ", by " : "",
+                 T.group ? tui_group_names[T.group] : "");
         tui_put(LINES - 2, 0, tui_attr(R_LABEL), info);
     }
 }

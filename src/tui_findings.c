@@ -1,9 +1,9 @@
 /* tui_findings.c: the diagnosis in `top`: the most severe finding (for the
  * header) and the text report of `trackdump report` for what has been
  * captured so far (for the panel, r).  diagnose() is O(n log n): on a small
- * fleet it runs in place; once it takes longer than 40 ms it runs in a forked
- * child (a copy-on-write snapshot of the tables) so keys are answered while
- * it works.  A diagnosis starts at most every 5 s and never more often than
+ * fleet it runs in place; once it takes longer than 40 ms, or covers more
+ * than 2,000 devices, it runs in a forked child (a copy-on-write snapshot of
+ * the tables) so keys are answered while it works.  A diagnosis starts at most every 5 s and never more often than
  * 50 times its own duration; Esc, q or r close the panel. */
 #include <curses.h>
 #include <errno.h>
@@ -22,11 +22,13 @@
 
 #define DIAG_MIN_NS (5LL * 1000000000LL)
 #define FORK_ABOVE_NS (40LL * 1000000LL)     /* a diagnosis longer than this runs in a child */
+#define IN_PLACE_MAX 2000                     /* ... and any diagnosis of more devices */
 
 static char *text;           /* the report, lines separated by \0 after render() */
 static const char **lines;
 static size_t nlines, caplines;
 static pid_t child;
+static pid_t ending;         /* a child whose report is in, still exiting */
 static int from_child = -1;
 static struct sbuf in;
 static int64_t started;
@@ -34,6 +36,9 @@ static size_t diag_ndev;     /* devices when the last cost was measured */
 static bool again;
 
 static void render(void);
+
+/* the last line of a whole diagnosis: a child that died midway has none */
+#define END_MARK "\n.end\n"
 
 /* diagnose the tables, write "SEV\tWORST\nREPORT" */
 static void diagnose_to(FILE *f)
@@ -50,6 +55,7 @@ static void diagnose_to(FILE *f)
     else
         fprintf(f, "-1\tnone\n");
     report_document(f, &d, REPORT_TEXT);
+    fputs(END_MARK, f);
     diagnosis_free(&d);
 }
 
@@ -62,10 +68,13 @@ static void diagnose_child(int fd)
     _exit(fclose(f) == 0 ? 0 : 1);
 }
 
-/* "SEV\tWORST\nREPORT": the new diagnosis */
-static void take(char *buf)
+/* "SEV\tWORST\nREPORT" END_MARK: the new diagnosis */
+static void take(char *buf, size_t len)
 {
-    char *nl = buf ? strchr(buf, '\n') : NULL, *tab = buf ? strchr(buf, '\t') : NULL;
+    size_t m = strlen(END_MARK);
+    if (!buf || len < m || memcmp(buf + len - m, END_MARK, m) != 0) return;
+    buf[len - m + 1] = 0;
+    char *nl = strchr(buf, '\n'), *tab = strchr(buf, '\t');
     if (!nl || !tab || tab > nl) return;
     *nl = 0;
     T.worst_sev = atoi(buf);
@@ -90,7 +99,7 @@ static void diagnose_here(void)
     T.diag_at = tui_wall_ns();
     T.diag_cost = T.diag_at - w;
     diag_ndev = T.ndevs;
-    take(buf);
+    take(buf, len);
     free(buf);
 }
 
@@ -146,17 +155,19 @@ static void collect(void)
     }
     close(from_child);
     from_child = -1;
-    int st = 0;
-    waitpid(child, &st, 0);
+    /* a child with a large copy of the tables takes a while to exit: it is
+     * reaped later, never waited for here */
+    if (ending) waitpid(ending, NULL, 0);        /* the one before: seconds ago */
+    ending = waitpid(child, NULL, WNOHANG) == child ? 0 : child;
     child = 0;
     T.diag_cost = tui_wall_ns() - started;
     T.diag_at = tui_wall_ns();
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || !in.p) return;
-    take(in.p);
+    take(in.p, in.len);
 }
 
 void tui_findings_update(bool force)
 {
+    if (ending && waitpid(ending, NULL, WNOHANG) != 0) ending = 0;
     if (child) {
         collect();
         if (child) { again = again || force; return; }
@@ -168,9 +179,11 @@ void tui_findings_update(bool force)
     was_at_end = T.at_end;
     if (again) { force = true; again = false; }
     if (!force && T.diag_at && w - T.diag_at < period) return;
-    /* the cost grows with the fleet: judge it at today's size */
-    double grown = diag_ndev ? (double)T.ndevs / (double)diag_ndev : T.ndevs > 1000 ? 1e9 : 1;
-    if ((double)T.diag_cost * grown < (double)FORK_ABOVE_NS) diagnose_here();
+    /* the cost grows with the fleet faster than the devices (a small one's is
+     * mostly fixed costs): judged at today's size, and never in place above
+     * IN_PLACE_MAX devices */
+    double grown = diag_ndev ? (double)T.ndevs / (double)diag_ndev : 1;
+    if (T.ndevs <= IN_PLACE_MAX && (double)T.diag_cost * grown < (double)FORK_ABOVE_NS) diagnose_here();
     else start_child();
 }
 
@@ -181,6 +194,8 @@ void tui_findings_stop(void)
         waitpid(child, NULL, 0);
         child = 0;
     }
+    if (ending) waitpid(ending, NULL, 0);
+    ending = 0;
     if (from_child >= 0) close(from_child);
     from_child = -1;
     sb_free(&in);

@@ -8,10 +8,14 @@
 #include <time.h>
 
 #include "printers.h"
+#include "rowsort.h"
 #include "strutil.h"
 #include "tui.h"
 
 struct tui T;
+
+static struct sortent *ents;          /* the view's rows, being sorted */
+static size_t capents;
 
 const struct tui_col_def tui_cols[COL__N] = {
     [COL_IMEI] = {"IMEI", 17, false},     [COL_PROTO] = {"PROTO", 10, false},
@@ -22,7 +26,6 @@ const struct tui_col_def tui_cols[COL__N] = {
     [COL_OFFSET] = {"OFFSET", 7, true},   [COL_PEER] = {"PEER", 21, false},
     [COL_FIXTIME] = {"LAST FIX (UTC)", 19, false}, [COL_POS] = {"POSITION", 19, false},
 };
-const char *const tui_state_names[ST__N] = {"online", "silent", "closed", "rejected"};
 const char *const tui_group_names[GRP__N] = {"none", "protocol", "port", "network", "model"};
 
 /* ---- pointer maps: device -> tdev, connection -> its packets before the device is known ---- */
@@ -85,6 +88,7 @@ static void pmap_del(struct pmap *m, const void *k)
 static void pmap_free(struct pmap *m) { free(m->k); free(m->v); memset(m, 0, sizeof *m); }
 
 static struct pmap devmap, connmap;
+static void job_free(void);
 
 /* a connection's packets until its device is known, and that device after */
 struct cstate { struct logq pend; struct tdev *t; };
@@ -183,9 +187,15 @@ void tui_model_free(void)
     for (size_t i = 0; i < T.ndevs; i++) { free(T.devs[i]->text); free(T.devs[i]); }
     free(T.devs);
     free(T.snap);
+    job_free();
     free(T.view);
     free(T.items);
+    free(T.headings);
+    T.headings = NULL;
     free(T.mlist);
+    free(ents);
+    ents = NULL;
+    capents = 0;
     T.devs = NULL;
     T.snap = NULL;
     T.view = NULL;
@@ -231,179 +241,50 @@ static int64_t nth(int64_t *v, size_t n, size_t k)
     return v[k];
 }
 
+/* the first 8 bytes of s, as a number in the order of strcmp */
+static uint64_t prefix(const char *s)
+{
+    uint64_t k = 0;
+    for (int i = 0; i < 8; i++) {
+        k = k << 8 | (uint8_t)*s;
+        if (*s) s++;
+    }
+    return k;
+}
+
+
+static int cmp_u64(uint64_t a, uint64_t b) { return a < b ? -1 : a > b; }
+
 static int by_id(const void *a, const void *b)
 {
-    return strcmp((*(struct tdev *const *)a)->d->id, (*(struct tdev *const *)b)->d->id);
+    const struct sortent *x = a, *y = b;
+    int k = cmp_u64(x->g, y->g);
+    if (!k) k = cmp_u64(x->k, y->k);
+    if (!k && (x->tie & y->tie & ROWSORT_TIE_K))
+        k = strcmp(((const struct tdev *)x->p)->d->id, ((const struct tdev *)y->p)->d->id);
+    return k ? k : (x->rank < y->rank ? -1 : x->rank > y->rank);
 }
 
-/* every device's place in IMEI order, renewed when devices were added */
-static void rank_ids(void)
+/* every device's place in IMEI order, renewed when devices were added (then true) */
+static bool rank_ids(void)
 {
     static size_t ranked;
-    static struct tdev **v;
+    static struct sortent *v;
     static size_t cap;
-    if (ranked == T.ndevs || !grow((void **)&v, &cap, T.ndevs, sizeof *v)) return;
-    memcpy(v, T.devs, T.ndevs * sizeof *v);
-    qsort(v, T.ndevs, sizeof *v, by_id);
-    for (size_t i = 0; i < T.ndevs; i++) v[i]->rank = (uint32_t)i;
-    ranked = T.ndevs;
-}
-
-/* the report's judgement (device_state), on the cached interval; enum tui_state
- * lists the states in device_state's order */
-static uint8_t state_of(const struct device *d, int64_t interval, int64_t now)
-{
-    return (uint8_t)device_state(d, interval >= 0 ? interval : T.fleet_interval_ms, now);
-}
-
-void tui_model_snapshot(void)
-{
-    static int64_t *iv, *ofs;
-    static size_t civ, cofs;
-    if (!grow((void **)&T.snap, &T.capsnap, T.ndevs, sizeof *T.snap) ||
-        !grow((void **)&iv, &civ, T.ndevs, sizeof *iv) || !grow((void **)&ofs, &cofs, T.ndevs, sizeof *ofs))
-        return;
-    size_t niv = 0, nofs = 0;
+    if (ranked == T.ndevs || !grow((void **)&v, &cap, T.ndevs, sizeof *v)) return false;
     for (size_t i = 0; i < T.ndevs; i++) {
-        struct tdev *t = T.devs[i];
-        const struct device *d = t->d;
-        if (t->iv_n != d->ngaps) { t->iv_n = d->ngaps; t->interval_ms = device_interval_ms(d); }
-        if (t->off_n != d->noffs) { t->off_n = d->noffs; t->has_off = device_offset_ms(d, &t->offset_ms, NULL); }
-        struct trow *r = &T.snap[i];
-        r->t = t;
-        r->id = d->id;
-        r->identified = d->identified;
-        r->proto = d->proto ? d->proto : "-";
-        r->last_type = d->last_type ? d->last_type : "-";
-        r->model = d->model;
-        r->peer = d->peer;
-        r->port = d->port;
-        r->ack = d->last_ack;
-        r->last_status = d->last_status;
-        r->last_ns = d->last_ns;
-        r->interval_ms = t->interval_ms;
-        r->has_off = t->has_off;
-        r->offset_ms = t->offset_ms;
-        r->has_fix = d->has_fix;
-        r->fix_ms = d->fix_time_ms;
-        r->lat = d->lat;
-        r->lon = d->lon;
-        r->msgs = device_msgs(d);
-        r->malformed = d->msgs[TRK_MALFORMED];
-        r->unsupported = d->msgs[TRK_UNSUPPORTED];
-        if (t->interval_ms >= 0) iv[niv++] = t->interval_ms;
-        if (t->has_off) ofs[nofs++] = t->offset_ms;
+        const char *id = T.devs[i]->d->id;
+        bool longer = strnlen(id, 8) == 8;
+        v[i].g = prefix(id);
+        v[i].k = longer ? prefix(id + 8) : 0;
+        v[i].tie = longer && (v[i].k & 0xff) ? ROWSORT_TIE_K : 0;
+        v[i].rank = (uint32_t)i;               /* equal ids (none in the table): by arrival */
+        v[i].p = T.devs[i];
     }
-    T.nsnap = T.ndevs;
-    T.fleet_interval_ms = -1;
-    if (niv) T.fleet_interval_ms = nth(iv, niv, niv / 2);
-    T.has_fleet_offset = nofs > 0;
-    if (nofs) T.fleet_offset_ms = nth(ofs, nofs, nofs / 2);
-    rank_ids();
-    memset(T.count, 0, sizeof T.count);
-    T.with_errors = 0;
-    for (size_t i = 0; i < T.nsnap; i++) {
-        struct trow *r = &T.snap[i];
-        r->state = state_of(r->t->d, r->interval_ms, T.now_ns);
-        T.count[r->state]++;
-        if (r->malformed || r->unsupported) T.with_errors++;
-    }
-    T.never_seen = 0;
-    if (T.expect)
-        for (size_t i = 0; i < T.expect->n; i++)
-            if (!devices_find(T.expect->v[i].imei)) T.never_seen++;
-    T.need_arrange = true;
-}
-
-/* ---- cells ---- */
-
-static void fmt_ago(int64_t ms, char *buf, size_t n)
-{
-    if (ms < 0) ms = 0;
-    if (ms < 100000) snprintf(buf, n, "%llds", (long long)(ms / 1000));
-    else if (ms < 6000000) snprintf(buf, n, "%lldm", (long long)(ms / 60000));
-    else if (ms < 360000000) snprintf(buf, n, "%lldh", (long long)(ms / 3600000));
-    else snprintf(buf, n, "%lldd", (long long)(ms / 86400000));
-}
-
-static void fmt_span(int64_t ms, char *buf, size_t n)
-{
-    if (ms < 10000) snprintf(buf, n, "%.1fs", (double)ms / 1000);
-    else fmt_ago(ms, buf, n);
-}
-
-static void fmt_offset(int64_t ms, char *buf, size_t n)
-{
-    char sign = ms < 0 ? '-' : '+';
-    int64_t a = ms < 0 ? -ms : ms;
-    if (a < 10000) snprintf(buf, n, "%c%.1fs", sign, (double)a / 1000);
-    else if (a < 120000) snprintf(buf, n, "%c%llds", sign, (long long)(a / 1000));
-    else if (a < 7200000) snprintf(buf, n, "%c%lldm", sign, (long long)(a / 60000));
-    else if (a < 172800000) snprintf(buf, n, "%c%lldh", sign, (long long)(a / 3600000));
-    else if (a < 14LL * 86400000) snprintf(buf, n, "%c%lldd", sign, (long long)(a / 86400000));
-    else snprintf(buf, n, "%c%lldw", sign, (long long)(a / (7LL * 86400000)));
-}
-
-static const char *ack_name(uint8_t v)
-{
-    switch (v) {
-    case TRK_ACK_OK: return "ok";
-    case TRK_ACK_WRONG: return "wrong";
-    case TRK_ACK_REJECTED: return "rejected";
-    case TRK_ACK_MISSING: return "missing";
-    default: return "-";
-    }
-}
-
-void tui_cell(const struct trow *r, enum tui_col col, char *buf, size_t n)
-{
-    char a[64];
-    switch (col) {
-    case COL_IMEI: snprintf(buf, n, "%s", r->id); break;
-    case COL_PROTO: snprintf(buf, n, "%s", r->proto); break;
-    case COL_PORT: snprintf(buf, n, "%u", r->port); break;
-    case COL_STATE: snprintf(buf, n, "%s", tui_state_names[r->state]); break;
-    case COL_SEEN:
-        if (r->last_ns) fmt_ago((T.now_ns - r->last_ns) / 1000000, buf, n);
-        else snprintf(buf, n, "-");
-        break;
-    case COL_MSGS: snprintf(buf, n, "%llu", (unsigned long long)r->msgs); break;
-    case COL_INTERVAL:
-        if (r->interval_ms >= 0) fmt_span(r->interval_ms, buf, n);
-        else snprintf(buf, n, "-");
-        break;
-    case COL_TYPE: snprintf(buf, n, "%s", r->last_type); break;
-    case COL_ACK: snprintf(buf, n, "%s", ack_name(r->ack)); break;
-    case COL_ERRS:
-        if (r->malformed || r->unsupported)
-            snprintf(buf, n, "%llu/%llu", (unsigned long long)r->malformed, (unsigned long long)r->unsupported);
-        else snprintf(buf, n, "-");
-        break;
-    case COL_OFFSET:
-        if (r->has_off) fmt_offset(r->offset_ms, buf, n);
-        else snprintf(buf, n, "-");
-        break;
-    case COL_PEER:
-        if (r->peer.family) endpoint_str(&r->peer, buf, n);
-        else snprintf(buf, n, "-");
-        break;
-    case COL_FIXTIME:
-        if (r->has_fix) {
-            time_t s = (time_t)(r->fix_ms / 1000 - (r->fix_ms % 1000 < 0));
-            struct tm tm;
-            gmtime_r(&s, &tm);
-            strftime(a, sizeof a, "%Y-%m-%d %H:%M:%S", &tm);
-            snprintf(buf, n, "%s", a);
-        } else {
-            snprintf(buf, n, "-");
-        }
-        break;
-    case COL_POS:
-        if (r->has_fix) snprintf(buf, n, "%.5f,%.5f", r->lat, r->lon);
-        else snprintf(buf, n, "-");
-        break;
-    default: snprintf(buf, n, "?"); break;
-    }
+    rowsort(v, T.ndevs, by_id);
+    for (size_t i = 0; i < T.ndevs; i++) ((struct tdev *)v[i].p)->rank = (uint32_t)i;
+    ranked = T.ndevs;
+    return true;
 }
 
 static uint64_t mix(uint64_t h, uint64_t v) { return (h ^ v) * 0x100000001B3ULL; }
@@ -429,28 +310,286 @@ static uint64_t text_version(const struct trow *r)
     return h | 1;
 }
 
+/* A snapshot is made in steps of a few milliseconds, so that a key is never
+ * kept waiting behind 100,000 devices: rows are copied into the spare buffer,
+ * then the fleet's medians taken, then each row judged, then the devices
+ * ranked; the finished buffer takes the place of the shown one. */
+enum { JOB_IDLE, JOB_ROWS, JOB_STATES, JOB_FINISH };
+
+static struct {
+    int phase;
+    struct trow *rows;                     /* the spare buffer being filled */
+    size_t cap, n, pos;
+    int64_t *iv, *ofs;                     /* the devices' intervals and offsets, for the medians */
+    size_t civ, cofs, niv, nofs;
+    int64_t now_ns, fleet_iv, fleet_ofs;
+    bool has_fleet_ofs;
+    size_t count[ST__N], with_errors;
+} job;
+
+#define JOB_BATCH 512                      /* rows between two looks at the clock */
+
+void tui_model_snapshot(void)
+{
+    size_t n = T.ndevs;
+    if (!grow((void **)&job.rows, &job.cap, n ? n : 1, sizeof *job.rows) ||
+        !grow((void **)&job.iv, &job.civ, n ? n : 1, sizeof *job.iv) ||
+        !grow((void **)&job.ofs, &job.cofs, n ? n : 1, sizeof *job.ofs))
+        return;
+    job.n = n;
+    job.pos = job.niv = job.nofs = 0;
+    job.now_ns = T.now_ns;
+    job.phase = JOB_ROWS;
+}
+
+static void job_free(void)
+{
+    free(job.rows);
+    free(job.iv);
+    free(job.ofs);
+    memset(&job, 0, sizeof job);
+}
+
+bool tui_model_snapshot_running(void) { return job.phase != JOB_IDLE; }
+
+static void copy_row(size_t i)
+{
+    struct tdev *t = T.devs[i];
+    const struct device *d = t->d;
+    if (t->iv_n != d->ngaps) { t->iv_n = d->ngaps; t->interval_ms = device_interval_ms(d); }
+    if (t->off_n != d->noffs) { t->off_n = d->noffs; t->has_off = device_offset_ms(d, &t->offset_ms, NULL); }
+    struct trow *r = &job.rows[i];
+    r->t = t;
+    r->id = d->id;
+    r->identified = d->identified;
+    r->proto = d->proto ? d->proto : "-";
+    r->last_type = d->last_type ? d->last_type : "-";
+    r->model = d->model;
+    r->peer = d->peer;
+    r->port = d->port;
+    r->ack = d->last_ack;
+    r->last_status = d->last_status;
+    r->last_ns = d->last_ns;
+    r->interval_ms = t->interval_ms;
+    r->has_off = t->has_off;
+    r->offset_ms = t->offset_ms;
+    r->has_fix = d->has_fix;
+    r->fix_ms = d->fix_time_ms;
+    r->lat = d->lat;
+    r->lon = d->lon;
+    r->msgs = device_msgs(d);
+    r->malformed = d->msgs[TRK_MALFORMED];
+    r->unsupported = d->msgs[TRK_UNSUPPORTED];
+    r->rank = t->rank;
+    r->text_ver = text_version(r);
+    r->match_ver = t->match_ver;
+    r->match = t->match;
+    if (t->interval_ms >= 0) job.iv[job.niv++] = t->interval_ms;
+    if (t->has_off) job.ofs[job.nofs++] = t->offset_ms;
+}
+
+/* the report's judgement (device_state), on the cached interval or the fleet's */
+static void judge_row(size_t i)
+{
+    struct trow *r = &job.rows[i];
+    int64_t iv = r->interval_ms >= 0 ? r->interval_ms : job.fleet_iv;
+    r->state = (uint8_t)device_state(r->t->d, iv, job.now_ns);
+    job.count[r->state]++;
+    if (r->malformed || r->unsupported) job.with_errors++;
+}
+
+static void finish(void)
+{
+    struct trow *shown = T.snap;
+    size_t cap = T.capsnap;
+    T.snap = job.rows;
+    T.capsnap = job.cap;
+    T.nsnap = job.n;
+    job.rows = shown;                      /* the next snapshot's spare */
+    job.cap = cap;
+    T.fleet_interval_ms = job.fleet_iv;
+    T.has_fleet_offset = job.has_fleet_ofs;
+    if (job.has_fleet_ofs) T.fleet_offset_ms = job.fleet_ofs;
+    memcpy(T.count, job.count, sizeof T.count);
+    T.with_errors = job.with_errors;
+    if (rank_ids())
+        for (size_t i = 0; i < T.nsnap; i++) T.snap[i].rank = T.snap[i].t->rank;
+    T.never_seen = 0;
+    if (T.expect)
+        for (size_t i = 0; i < T.expect->n; i++)
+            if (!devices_find(T.expect->v[i].imei)) T.never_seen++;
+    T.need_arrange = true;
+}
+
+bool tui_model_snapshot_step(int64_t deadline_ns)
+{
+    while (job.phase != JOB_IDLE) {
+        if (job.phase == JOB_ROWS || job.phase == JOB_STATES) {
+            size_t end = job.pos + JOB_BATCH < job.n ? job.pos + JOB_BATCH : job.n;
+            for (; job.pos < end; job.pos++) (job.phase == JOB_ROWS ? copy_row : judge_row)(job.pos);
+            if (job.pos < job.n) {
+                if (tui_wall_ns() >= deadline_ns) return false;
+                continue;
+            }
+        }
+        switch (job.phase) {
+        case JOB_ROWS:                     /* the medians, for devices without an interval of their own */
+            job.fleet_iv = job.niv ? nth(job.iv, job.niv, job.niv / 2) : -1;
+            job.has_fleet_ofs = job.nofs > 0;
+            if (job.nofs) job.fleet_ofs = nth(job.ofs, job.nofs, job.nofs / 2);
+            memset(job.count, 0, sizeof job.count);
+            job.with_errors = 0;
+            job.pos = 0;
+            job.phase = JOB_STATES;
+            break;
+        case JOB_STATES: job.phase = JOB_FINISH; break;
+        default:
+            finish();
+            job.phase = JOB_IDLE;
+            return true;
+        }
+        if (tui_wall_ns() >= deadline_ns) return false;
+    }
+    return false;
+}
+
+/* ---- cells: written without printf, as a 100,000-row filter makes every row's text ---- */
+
+#define CELL_MAX 64                        /* the longest cell: an IPv6 peer */
+
+static char *put_str(char *o, const char *s)
+{
+    size_t k = strlen(s);
+    if (k > CELL_MAX - 1) k = CELL_MAX - 1;
+    memcpy(o, s, k);
+    return o + k;
+}
+
+static char *put_u(char *o, unsigned long long v) { return o + pr_fmt_u64(o, v); }
+
+/* ms as "12s", "5m", "3h", "2d" */
+static char *put_ago(char *o, int64_t ms)
+{
+    static const struct { int64_t below, unit; char c; } u[] = {
+        {100000, 1000, 's'}, {6000000, 60000, 'm'}, {360000000, 3600000, 'h'}, {INT64_MAX, 86400000, 'd'}};
+    if (ms < 0) ms = 0;
+    size_t i = 0;
+    while (ms >= u[i].below) i++;
+    o = put_u(o, (unsigned long long)(ms / u[i].unit));
+    *o++ = u[i].c;
+    return o;
+}
+
+/* below 10 s with a tenth ("1.5s"), else as put_ago */
+static char *put_span(char *o, int64_t ms)
+{
+    if (ms >= 10000) return put_ago(o, ms);
+    o += pr_fmt_fixed(o, (double)ms / 1000, 1);
+    *o++ = 's';
+    return o;
+}
+
+static char *put_offset(char *o, int64_t ms)
+{
+    static const struct { int64_t below, unit; char c; } u[] = {
+        {120000, 1000, 's'}, {7200000, 60000, 'm'}, {172800000, 3600000, 'h'},
+        {14LL * 86400000, 86400000, 'd'}, {INT64_MAX, 7LL * 86400000, 'w'}};
+    *o++ = ms < 0 ? '-' : '+';
+    uint64_t a = ms < 0 ? 0 - (uint64_t)ms : (uint64_t)ms;
+    if (a < 10000) return put_span(o, (int64_t)a);
+    size_t i = 0;
+    while ((int64_t)a >= u[i].below) i++;
+    o = put_u(o, a / (uint64_t)u[i].unit);
+    *o++ = u[i].c;
+    return o;
+}
+
+static const char *ack_name(uint8_t v)
+{
+    switch (v) {
+    case TRK_ACK_OK: return "ok";
+    case TRK_ACK_WRONG: return "wrong";
+    case TRK_ACK_REJECTED: return "rejected";
+    case TRK_ACK_MISSING: return "missing";
+    default: return "-";
+    }
+}
+
+/* one cell at o (room for CELL_MAX bytes); returns its end */
+static char *put_cell(char *o, const struct trow *r, enum tui_col col)
+{
+    char num[PR_NUM_MAX];
+    switch (col) {
+    case COL_IMEI: return put_str(o, r->id);
+    case COL_PROTO: return put_str(o, r->proto);
+    case COL_PORT: return put_u(o, r->port);
+    case COL_STATE: return put_str(o, device_state_name((enum device_state)r->state));
+    case COL_SEEN: return r->last_ns ? put_ago(o, (T.now_ns - r->last_ns) / 1000000) : put_str(o, "-");
+    case COL_MSGS: return put_u(o, r->msgs);
+    case COL_INTERVAL: return r->interval_ms >= 0 ? put_span(o, r->interval_ms) : put_str(o, "-");
+    case COL_TYPE: return put_str(o, r->last_type);
+    case COL_ACK: return put_str(o, ack_name(r->ack));
+    case COL_ERRS:
+        if (!r->malformed && !r->unsupported) return put_str(o, "-");
+        o = put_u(o, r->malformed);
+        *o++ = '/';
+        return put_u(o, r->unsupported);
+    case COL_OFFSET: return r->has_off ? put_offset(o, r->offset_ms) : put_str(o, "-");
+    case COL_PEER:
+        if (!r->peer.family) return put_str(o, "-");
+        endpoint_str(&r->peer, o, CELL_MAX);
+        return o + strlen(o);
+    case COL_FIXTIME:                      /* "2026-11-18 01:00:00": RFC 3339 without T, fraction and Z */
+        if (!r->has_fix) return put_str(o, "-");
+        if (pr_fmt_time_ms(num, r->fix_ms - (r->fix_ms % 1000 + 1000) % 1000) != 20) return put_str(o, "?");
+        num[10] = ' ';
+        memcpy(o, num, 19);
+        return o + 19;
+    case COL_POS: {
+        if (!r->has_fix) return put_str(o, "-");
+        size_t k = pr_fmt_fixed(num, r->lat, 5);
+        num[k++] = ',';
+        k += pr_fmt_fixed(num + k, r->lon, 5);
+        num[k] = 0;
+        return put_str(o, num);
+    }
+    default: return put_str(o, "?");
+    }
+}
+
+void tui_cell(const struct trow *r, enum tui_col col, char *buf, size_t n)
+{
+    char c[CELL_MAX + PR_NUM_MAX];
+    size_t k = (size_t)(put_cell(c, r, col) - c);
+    if (!n) return;
+    if (k >= n) k = n - 1;
+    memcpy(buf, c, k);
+    buf[k] = 0;
+}
+
 const char *tui_row_text(const struct trow *r)
 {
     struct tdev *t = r->t;
-    uint64_t v = text_version(r);
+    uint64_t v = r->text_ver;
     if (t->text && t->text_ver == v) return t->text;
-    char buf[512], cell[96];
-    size_t o = 0;
-    for (int c = 0; c < COL__N && o + 1 < sizeof buf; c++) {
+    char buf[COL__N * (CELL_MAX + PR_NUM_MAX)], *o = buf;
+    for (int c = 0; c < COL__N; c++) {
         if (c == COL_SEEN) continue;
-        tui_cell(r, (enum tui_col)c, cell, sizeof cell);
-        int k = snprintf(buf + o, sizeof buf - o, "%s%s", o ? " " : "", cell);
-        if (k < 0) break;
-        o += (size_t)k;
+        if (o != buf) *o++ = ' ';
+        o = put_cell(o, r, (enum tui_col)c);
     }
-    if (o >= sizeof buf) o = sizeof buf - 1;
-    buf[o] = 0;
-    char *s = strdup(buf);
-    if (!s) return t->text ? t->text : "";
-    free(t->text);
-    t->text = s;
+    size_t k = (size_t)(o - buf);
+    if (!t->text || k > t->text_cap) {         /* a row's text grows rarely: reuse its room */
+        char *s = realloc(t->text, k + 16);
+        if (!s) return t->text ? t->text : "";
+        t->text = s;
+        t->text_cap = k + 15;
+    }
+    memcpy(t->text, buf, k);
+    t->text[k] = 0;
+    t->text_len = k;
     t->text_ver = v;
-    return s;
+    return t->text;
 }
 
 bool tui_row_has_error(const struct trow *r)
@@ -485,25 +624,12 @@ void tui_group_key(const struct trow *r, int group, char *buf, size_t n)
 
 /* ---- filter, sort, group ---- */
 
-static int cmp_num(int64_t a, int64_t b) { return a < b ? -1 : a > b; }
-
-/* the first 8 bytes of s, as a number in the order of strcmp */
-static uint64_t prefix(const char *s)
-{
-    uint64_t k = 0;
-    for (int i = 0; i < 8; i++) {
-        k = k << 8 | (uint8_t)*s;
-        if (*s) s++;
-    }
-    return k;
-}
-
 #define HALF (1ULL << 62)
 
 static uint64_t sort_key(const struct trow *r, int col)
 {
     switch (col) {
-    case COL_IMEI: return r->t->rank;
+    case COL_IMEI: return r->rank;
     case COL_PROTO: return prefix(r->proto);
     case COL_TYPE: return prefix(r->last_type);
     case COL_PORT: return r->port;
@@ -550,41 +676,87 @@ static bool sort_desc;
 
 static int sort_rows(const void *a, const void *b)
 {
-    const struct trow *x = *(const struct trow *const *)a, *y = *(const struct trow *const *)b;
-    if (T.group != GRP_NONE) {
-        int k = T.group == GRP_PORT ? cmp_num(x->port, y->port) : strcmp(x->gkey, y->gkey);
-        if (k) return k;
+    const struct sortent *x = a, *y = b;
+    const struct trow *rx = x->p, *ry = y->p;
+    int k = cmp_u64(x->g, y->g);
+    if (!k && (x->tie & y->tie & ROWSORT_TIE_G)) k = strcmp(rx->gkey, ry->gkey);
+    if (k) return k;
+    k = cmp_u64(x->k, y->k);                   /* already reversed when descending */
+    if (!k && (x->tie & y->tie & ROWSORT_TIE_K)) k = sort_desc ? -cmp_text(rx, ry, T.sort_col) : cmp_text(rx, ry, T.sort_col);
+    return k ? k : (x->rank < y->rank ? -1 : x->rank > y->rank);    /* ties: by IMEI */
+}
+
+
+static void sort_view(void)
+{
+    if (!grow((void **)&ents, &capents, T.nview ? T.nview : 1, sizeof *ents)) return;
+    sort_desc = tui_sort_descending();
+    for (size_t i = 0; i < T.nview; i++) {
+        struct trow *r = T.view[i];
+        struct sortent *e = &ents[i];
+        e->p = r;
+        e->rank = T.sort_col == COL_IMEI ? 0 : r->rank;    /* the key is the rank already */
+        e->tie = 0;
+        e->g = 0;
+        if (T.group == GRP_PORT) e->g = r->port;
+        else if (T.group != GRP_NONE) {
+            e->g = prefix(r->gkey);
+            if (e->g & 0xff) e->tie |= ROWSORT_TIE_G;
+        }
+        e->k = sort_desc ? ~r->key : r->key;
+        if (T.sort_col == COL_POS || (r->key & 0xff)) e->tie |= ROWSORT_TIE_K;   /* longer texts */
     }
-    int k = x->key < y->key ? -1 : x->key > y->key;
-    if (!k && (T.sort_col == COL_POS || (x->key & 0xff))) k = cmp_text(x, y, T.sort_col);   /* longer texts */
-    if (sort_desc) k = -k;
-    return k ? k : (x->t->rank < y->t->rank ? -1 : x->t->rank > y->t->rank);    /* ties: by IMEI */
+    rowsort(ents, T.nview, sort_rows);
+    for (size_t i = 0; i < T.nview; i++) T.view[i] = (struct trow *)ents[i].p;
+}
+
+/* every row's filter verdict brought up to date, for at most FILTER_SLICE_NS
+ * (a new regex over 100,000 rows on a busy machine can take longer than a
+ * key may wait): true when all are; T.filter_done says how far it got */
+#define FILTER_SLICE_NS 25000000LL
+
+static bool judge_filter(void)
+{
+    int64_t until = tui_wall_ns() + FILTER_SLICE_NS;
+    size_t work = 0;
+    for (size_t i = 0; i < T.nsnap; i++) {
+        struct trow *r = &T.snap[i];
+        uint64_t mv = mix(r->text_ver, T.filter_gen);
+        if (r->match_ver == mv) continue;      /* neither the row nor the filter changed */
+        struct tdev *t = r->t;
+        const char *text = tui_row_text(r);
+        t->match = r->match = regex_match(T.filter, text, t->text_len);
+        t->match_ver = r->match_ver = mv;
+        if (++work % 256 == 0 && tui_wall_ns() >= until) {
+            T.filter_done = i + 1;
+            return false;
+        }
+    }
+    T.filter_done = T.nsnap;
+    return true;
 }
 
 void tui_model_arrange(void)
 {
+    T.filtering = T.filter && !judge_filter();
+    if (T.filtering) {                         /* the rows shown stay until every verdict is in */
+        T.need_draw = true;
+        return;
+    }
     if (!grow((void **)&T.view, &T.capview, T.nsnap, sizeof *T.view)) return;
     T.nview = 0;
     for (size_t i = 0; i < T.nsnap; i++) {
         struct trow *r = &T.snap[i];
-        if (T.filter) {
-            const char *text = tui_row_text(r);
-            uint64_t mv = mix(r->t->text_ver, T.filter_gen);
-            if (r->t->match_ver != mv) {
-                r->t->match = regex_match(T.filter, text, strlen(text));
-                r->t->match_ver = mv;
-            }
-            if (!r->t->match) continue;
-        }
+        if (T.filter && !r->match) continue;
         if (T.group) tui_group_key(r, T.group, r->gkey, sizeof r->gkey);
         r->key = sort_key(r, T.sort_col);
         T.view[T.nview++] = r;
     }
-    sort_desc = tui_sort_descending();
-    qsort(T.view, T.nview, sizeof *T.view, sort_rows);
+    sort_view();
     size_t want = T.nview * (T.group ? 2 : 1);
     if (!grow((void **)&T.items, &T.capitems, want ? want : 1, sizeof *T.items)) return;
     T.nitems = 0;
+    size_t nheadings = 0;
     for (size_t i = 0; i < T.nview; i++) {
         struct trow *r = T.view[i];
         if (T.group) {
@@ -597,17 +769,15 @@ void tui_model_arrange(void)
                     cnt[T.view[j]->state]++;
                     if (T.view[j]->malformed || T.view[j]->unsupported) errs++;
                 }
-                struct tui_item *h = &T.items[T.nitems++];
-                h->row = NULL;
-                snprintf(h->heading, sizeof h->heading,
+                if (!grow((void **)&T.headings, &T.capheadings, nheadings + 1, sizeof *T.headings)) break;
+                snprintf(T.headings[nheadings], sizeof *T.headings,
                          "%s %s: %zu device%s, %zu online, %zu silent, %zu closed, %zu rejected, %zu with errors",
                          tui_group_names[T.group], key, n, n == 1 ? "" : "s", cnt[ST_ONLINE], cnt[ST_SILENT],
                          cnt[ST_CLOSED], cnt[ST_REJECTED], errs);
+                T.items[T.nitems++] = (struct tui_item){NULL, nheadings++};
             }
         }
-        T.items[T.nitems].row = r;
-        T.items[T.nitems].heading[0] = 0;
-        T.nitems++;
+        T.items[T.nitems++] = (struct tui_item){r, 0};
     }
     T.need_arrange = false;
 }

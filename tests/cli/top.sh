@@ -31,10 +31,10 @@ start() {
     tm new-session -d -s v -x "$w" -y "$h" -c "$TMP" \
         "$TD top $* 2>$TMP/top.err; echo EXIT=\$?; sleep 60"
 }
-# wait_for PATTERN: up to 5 s for the screen to show PATTERN (grep -E); the screen in $SCREEN
+# wait_for PATTERN: up to 5 s (WAIT_TENTHS) for the screen to show PATTERN (grep -E); the screen in $SCREEN
 wait_for() {
     i=0
-    while [ $i -lt 50 ]; do
+    while [ $i -lt "${WAIT_TENTHS:-50}" ]; do
         SCREEN=$(tm capture-pane -p -t v)
         printf '%s\n' "$SCREEN" | grep -Eq -- "$1" && return 0
         sleep 0.1
@@ -200,6 +200,33 @@ i=0; while [ $i -lt 30 ] && [ "$(tm capture-pane -p -t v | sed -n 30p | cut -c1-
 eq "$(tm capture-pane -p -t v | sed -n 30p | cut -c1-6)" "F1Help" "after a resize the key bar is on the new last row"
 keys q
 see '^EXIT=0' "q quits at 80x24"
+
+# ---- a fleet of 20000 devices: counts, a filter applied over every row, group, next error ----
+MKFLEET=$ROOT/$B/tests/mkfleet
+if [ -x "$MKFLEET" ]; then
+    "$MKFLEET" 20000 2 30 "$TMP/fleet.pcap"
+    start 120 40 -r "$TMP/fleet.pcap" --speed max --max-flows 65536 --no-color
+    WAIT_TENTHS=600 see 'end of file' "fleet: the replay reaches the end"
+    see 'devices 20000: online 20000 ' "fleet: 20000 devices online"
+    see 'with errors 20 ' "fleet: every 1000th device sent a bad CRC"
+    see 'total 119980 ok, 20 malformed' "fleet: the message counts (server replies too)"
+    keys '\' '^8600000000123[45]' Enter
+    WAIT_TENTHS=300 see ' 20 of 20000 shown, sort IMEI ascending, filter \\\^8600000000123\[45\] *$' \
+        "fleet: the filter kept exactly 860000000012340..59"
+    eq "$(rows | cut -d' ' -f1,20)" "860000000012340 860000000012359" "fleet: the first and last rows kept"
+    keys Escape
+    see ' 20000 of 20000 shown, sort IMEI ascending *$' "fleet: Esc drops the filter"
+    keys g
+    see '^protocol gt06: 20000 devices, 20000 online, 0 silent, 0 closed, 0 rejected, 20 with errors' "fleet: grouped"
+    keys g g g g
+    see ' 20000 of 20000 shown, sort IMEI ascending *$' "fleet: group none again"
+    keys e
+    see '^860000000000999 .* 1/0 ' "fleet: e goes to the first device with an error"
+    keys q
+    see '^EXIT=0' "fleet: q quits"
+else
+    bad "fleet: $MKFLEET is missing"
+fi
 
 # ---- usage errors ----
 expect_rc 2 "$TD" top -r "$ROOT/captures/demo.pcap" --speed fast

@@ -2,30 +2,17 @@
  * Input: one byte choosing the link type, then the captured frame.  An IP
  * packet handed on must lie inside the frame, be no longer than its wire
  * length, start with its family's version nibble, and hold a whole header. */
-#include <pcap/dlt.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "linklayer.h"
 
-#ifndef DLT_LINUX_SLL2
-#define DLT_LINUX_SLL2 276
-#endif
-#ifndef DLT_IPV4
-#define DLT_IPV4 228
-#endif
-#ifndef DLT_IPV6
-#define DLT_IPV6 229
-#endif
-
-static const int dlts[] = {DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_NULL, DLT_LOOP,
-                           DLT_RAW, DLT_IPV4, DLT_IPV6, DLT_PPP /* not supported */};
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1) return 0;
-    int dlt = dlts[data[0] % (sizeof dlts / sizeof dlts[0])];
+    size_t k = data[0] % (ll_ntypes + 1);
+    int dlt = k < ll_ntypes ? ll_types[k] : DLT_PPP;   /* every type read, then one that is not */
     const uint8_t *frame = data + 1;
     size_t caplen = size - 1;
     struct l3pkt ip;

@@ -11,19 +11,7 @@
 #include <string.h>
 
 #include "dissect.h"
-
-#ifndef DLT_LINUX_SLL2
-#define DLT_LINUX_SLL2 276
-#endif
-#ifndef DLT_IPV4
-#define DLT_IPV4 228
-#endif
-#ifndef DLT_IPV6
-#define DLT_IPV6 229
-#endif
-
-/* the order of the link-type table in fuzz_linklayer.c */
-static const int dlts[] = {DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_NULL, DLT_LOOP, DLT_RAW, DLT_IPV4, DLT_IPV6};
+#include "linklayer.h"
 
 static int nfiles;
 
@@ -65,8 +53,8 @@ static int linklayer(const char *dir, int n, char **files)
         pcap_t *p = pcap_open_offline(files[i], eb);
         if (!p) { fprintf(stderr, "fuzzseeds: %s\n", eb); return 1; }
         int dlt = pcap_datalink(p), ix = -1;
-        for (size_t k = 0; k < sizeof dlts / sizeof dlts[0]; k++)
-            if (dlts[k] == dlt) ix = (int)k;
+        for (size_t k = 0; k < ll_ntypes; k++)      /* the byte fuzz_linklayer reads */
+            if (ll_types[k] == dlt) ix = (int)k;
         struct pcap_pkthdr *h;
         const u_char *d;
         uint8_t b = (uint8_t)ix;

@@ -1,23 +1,17 @@
 /* mklinktypes.c: writes small capture files holding the same Teltonika session
  * (handshake, login, accept, one AVL packet, its ACK, FIN) in every link type
- * and file format trackdump reads, plus broken files: a pcapng mixing link
+ * trackdump reads (ll_types: NAME.pcap over IPv4, NAME-ipv6.pcap over IPv6,
+ * NAME from ll_name) and file format, plus broken files: a pcapng mixing link
  * types and a pcap truncated mid-packet.
  *   usage: mklinktypes OUTDIR */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef DLT_LINUX_SLL2
-#define DLT_LINUX_SLL2 276
-#endif
-#ifndef DLT_IPV4
-#define DLT_IPV4 228
-#endif
-#ifndef DLT_IPV6
-#define DLT_IPV6 229
-#endif
+#include "linklayer.h"
 
 static const char *LOGIN = "000f333536333037303432343431303133";
 static const char *AVL = "000000000000003608010000016B40D8EA30010000000000000000000000000000000105021503010101425E0F01F10000601A014E0000000000000000010000C7CF";
@@ -96,11 +90,14 @@ static size_t frame(int dlt, int tags, const struct pkt *p, unsigned char *o)
     case DLT_LINUX_SLL2:
         memset(o, 0, 20); p16(o, et); o[7] = 1; p16(o + 8, 772); h = 20; break;
     case DLT_NULL: {
-        unsigned af = p->v6 ? 10 : 2;
+        unsigned af = p->v6 ? 30 : 2;                                        /* AF_INET6 of macOS, FreeBSD */
         o[0] = (unsigned char)af; o[1] = o[2] = o[3] = 0; h = 4; break;     /* little-endian host */
     }
     case DLT_LOOP: p32(o, p->v6 ? 24 : 2); h = 4; break;
-    default: h = 0;
+    case DLT_RAW: case DLT_IPV4: case DLT_IPV6: h = 0; break;
+    default:
+        fprintf(stderr, "mklinktypes: no link header for link type %d (%s)\n", dlt, ll_name(dlt));
+        exit(1);
     }
     memcpy(o + h, p->b, p->n);
     return h + p->n;
@@ -161,22 +158,33 @@ static int write_pcapng(const char *dir, const char *name, const int *dlts, int 
     return fclose(f) ? 1 : 0;
 }
 
+/* the IP versions a link type carries: IPV4 and IPV6 one each, the others both */
+static int carries(int dlt, int v6) { return dlt == DLT_IPV4 ? !v6 : dlt == DLT_IPV6 ? v6 : 1; }
+
+/* "linux_sll2-ipv6.pcap": the link type's name (ll_name up to the first space) in
+ * lower case, "-ipv6" for its IPv6 file when it also carries IPv4 */
+static void type_file(int dlt, int v6, char *out, size_t n)
+{
+    const char *name = ll_name(dlt);
+    snprintf(out, n, "%.*s%s.pcap", (int)strcspn(name, " "), name, v6 && carries(dlt, 0) ? "-ipv6" : "");
+    for (char *c = out; *c; c++) *c = (char)tolower((unsigned char)*c);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) { fprintf(stderr, "usage: mklinktypes OUTDIR\n"); return 2; }
     const char *o = argv[1];
     int rc = 0;
-    rc |= write_pcap(o, "en10mb.pcap", DLT_EN10MB, 0, 0, 0);
+    for (size_t i = 0; i < ll_ntypes; i++)
+        for (int v6 = 0; v6 <= 1; v6++) {
+            char name[64];
+            if (!carries(ll_types[i], v6)) continue;
+            type_file(ll_types[i], v6, name, sizeof name);
+            rc |= write_pcap(o, name, ll_types[i], 0, v6, 0);
+        }
     rc |= write_pcap(o, "vlan.pcap", DLT_EN10MB, 1, 0, 0);
     rc |= write_pcap(o, "qinq.pcap", DLT_EN10MB, 2, 0, 0);
     rc |= write_pcap(o, "vlan6.pcap", DLT_EN10MB, 1, 1, 0);
-    rc |= write_pcap(o, "sll.pcap", DLT_LINUX_SLL, 0, 0, 0);
-    rc |= write_pcap(o, "sll2.pcap", DLT_LINUX_SLL2, 0, 0, 0);
-    rc |= write_pcap(o, "null.pcap", DLT_NULL, 0, 0, 0);
-    rc |= write_pcap(o, "loop.pcap", DLT_LOOP, 0, 1, 0);
-    rc |= write_pcap(o, "raw.pcap", DLT_RAW, 0, 0, 0);
-    rc |= write_pcap(o, "ipv4.pcap", DLT_IPV4, 0, 0, 0);
-    rc |= write_pcap(o, "ipv6.pcap", DLT_IPV6, 0, 1, 0);
     rc |= write_pcap(o, "nano.pcap", DLT_EN10MB, 0, 0, 1);
     int one[1] = {DLT_EN10MB}, two[2] = {DLT_EN10MB, DLT_LINUX_SLL};
     rc |= write_pcapng(o, "single.pcapng", one, 1);
