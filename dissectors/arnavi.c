@@ -174,12 +174,12 @@ static void decode_header(struct trk_rd *rd, size_t n, struct trk_state *st, str
     m->type = "login";
     size_t hs = header_size(ver);
     if (!hs) {
-        msg_unsupported(m, "unsupported header version 0x%02X", ver);
+        msg_unsupported_at(m, 1, rd->err ? 0 : 1, "unsupported header version 0x%02X", ver);
         return;
     }
     uint64_t imei = rd_le64(rd);
     if (rd->err) { msg_truncated(m, rd); return; }
-    if (n != hs) msg_length_mismatch(m, hs, n);
+    if (n != hs) msg_length_mismatch(m, hs, n, 0, 0);   /* the size comes from the version: no length field */
     char id[24];
     snprintf(id, sizeof id, "%llu", (unsigned long long)imei);
     msg_set_imei(m, id);
@@ -206,8 +206,8 @@ static void decode_tags(struct trk_rd *t, uint32_t time, bool first, struct trk_
     int nav = 0;                                     /* tag 5: 0 absent, 1 fix data, 2 none */
     double lat = 0, lon = 0;
     if (rd_left(t) % 5)
-        msg_malformed(m, "tag area of %zu bytes at offset %zu is not a multiple of 5",
-                      rd_left(t), rd_pos(t));
+        msg_malformed_at(m, rd_pos(t), rd_left(t), "tag area of %zu bytes at offset %zu is not a multiple of 5",
+                         rd_left(t), rd_pos(t));
     while (rd_left(t) >= 5) {
         uint8_t tag = rd_u8(t);
         struct trk_rd v = rd_sub(t, 4);
@@ -263,7 +263,7 @@ static void decode_package(struct trk_rd *rd, size_t n, struct trk_msg *m)
         uint8_t res = rd_u8(rd);
         m->type = "command-reply";
         msg_field_int(m, "result", res);
-        if (rd_u8(rd) != 0x5D) msg_malformed(m, "missing 5d at offset 3");
+        if (rd_u8(rd) != 0x5D) msg_malformed_at(m, 3, 1, "missing 5d at offset 3");
         return;
     }
     msg_field_int(m, "sequence", seq);
@@ -276,8 +276,8 @@ static void decode_package(struct trk_rd *rd, size_t n, struct trk_msg *m)
         if (t == 0x5D && npk > 0) {
             rd_skip(rd, 1);
             if (rd_left(rd))
-                msg_malformed(m, "%zu bytes after the closing 5d at offset %zu", rd_left(rd),
-                              rd_pos(rd));
+                msg_malformed_at(m, rd_pos(rd), rd_left(rd), "%zu bytes after the closing 5d at offset %zu",
+                                 rd_left(rd), rd_pos(rd));
             break;
         }
         size_t at = rd_pos(rd);
@@ -286,11 +286,11 @@ static void decode_package(struct trk_rd *rd, size_t n, struct trk_msg *m)
         uint32_t time = rd_le32(rd);
         if (rd->err) { msg_truncated(m, rd); break; }
         if (!known_packet_type(type)) {
-            msg_malformed(m, "bad packet type 0x%02X at offset %zu", type, at);
+            msg_malformed_at(m, at, 1, "bad packet type 0x%02X at offset %zu", type, at);
             break;
         }
         if ((size_t)len + 1 > rd_left(rd)) {
-            msg_length_mismatch(m, len, rd_left(rd) ? rd_left(rd) - 1 : 0);
+            msg_length_mismatch(m, len, rd_left(rd) ? rd_left(rd) - 1 : 0, at + 1, 2);
             break;
         }
         struct trk_rd data = rd_sub(rd, len);
@@ -445,7 +445,7 @@ static void decode_down(struct trk_rd *rd, size_t n, struct trk_state *st, struc
     rd_skip(rd, 1);
     m->type = "ack";
     if (n == 2) {
-        if (rd_u8(rd) != 0x7D) msg_malformed(m, "missing 7d at offset 1");
+        if (rd_u8(rd) != 0x7D) msg_malformed_at(m, 1, 1, "missing 7d at offset 1");
         m->is_reply.set = true;
         m->is_reply.key = 0x100;
         m->is_reply.accept = true;
@@ -455,7 +455,7 @@ static void decode_down(struct trk_rd *rd, size_t n, struct trk_state *st, struc
     uint8_t id = rd_u8(rd);
     if (rd->err) { msg_truncated(m, rd); return; }
     size_t want = len == 0 ? 4 : (size_t)len + 5;
-    if (n != want) { msg_length_mismatch(m, len, n >= 5 ? n - 5 : 0); return; }
+    if (n != want) { msg_length_mismatch(m, len, n >= 5 ? n - 5 : 0, 1, 1); return; }
     if (len == 0) {
         msg_field_int(m, "sequence", id);
         m->is_reply.set = true;
@@ -468,7 +468,7 @@ static void decode_down(struct trk_rd *rd, size_t n, struct trk_state *st, struc
         unsigned sum = 0;
         for (size_t i = 0; s && i < 4; i++) sum += (unsigned)rd_peek(rd, rd->off - 4 + i);
         msg_field_int(m, "server_time", tm);
-        if ((sum & 0xFF) != cs) msg_crc_mismatch(m, "checksum", cs, sum & 0xFF, 2);
+        if ((sum & 0xFF) != cs) msg_crc_mismatch(m, "checksum", cs, sum & 0xFF, 2, 3, 1);
         m->is_reply.set = true;
         m->is_reply.key = 0x100;
         m->is_reply.accept = true;
@@ -480,7 +480,7 @@ static void decode_down(struct trk_rd *rd, size_t n, struct trk_state *st, struc
         const char *hx = s ? msg_hex(m, s, len) : NULL;
         if (hx) msg_field_str(m, "data", "%s", hx);
     }
-    if (rd_peek(rd, n - 1) != 0x7D) msg_malformed(m, "missing 7d at offset %zu", n - 1);
+    if (rd_peek(rd, n - 1) != 0x7D) msg_malformed_at(m, n - 1, 1, "missing 7d at offset %zu", n - 1);
 }
 
 static void arn_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, struct trk_msg *m)
@@ -493,7 +493,7 @@ static void arn_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, 
     if (d == TRK_DOWN) {
         if (b0 == 0x7B) decode_down(rd, n, st, m);
         else if (b0 < 0) msg_truncated(m, rd);
-        else msg_malformed(m, "bad start byte 0x%02X (expected 7b)", (unsigned)b0);
+        else msg_malformed_at(m, 0, 1, "bad start byte 0x%02X (expected 7b)", (unsigned)b0);
         return;
     }
     switch (b0) {
@@ -502,7 +502,7 @@ static void arn_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, 
     case '$': decode_text(rd, n, m); break;
     default:
         if (b0 < 0) msg_truncated(m, rd);
-        else msg_malformed(m, "bad start byte 0x%02X (expected ff, 5b or $)", (unsigned)b0);
+        else msg_malformed_at(m, 0, 1, "bad start byte 0x%02X (expected ff, 5b or $)", (unsigned)b0);
         break;
     }
 }

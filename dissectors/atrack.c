@@ -363,12 +363,12 @@ static void decode_binary(struct trk_rd *rd, enum trk_dir d, struct trk_msg *m)
     unsigned len = rd_be16(rd);
     size_t have = rd_left(rd);
     if (rd->err) { m->type = "unknown"; msg_truncated(m, rd); return; }
-    if (len != have) msg_length_mismatch(m, len, have);
+    if (len != have) msg_length_mismatch(m, len, have, at_len, 2);
     size_t cov = len < have ? len : have;
     const uint8_t *s = rd_peek_span(rd, at_len, cov + 2);
     if (s && len == have) {
         unsigned comp = crc16_arc(s, cov + 2);
-        if (comp != crc) msg_crc_mismatch(m, "crc", crc, comp, 4);
+        if (comp != crc) msg_crc_mismatch(m, "crc", crc, comp, 4, 2, 2);   /* after the prefix */
     }
     struct trk_rd body = rd_sub(rd, cov);
     rd_skip(rd, rd_left(rd));
@@ -477,7 +477,7 @@ static void decode_text(struct trk_rd *rd, struct trk_msg *m)
     size_t n = rd_left(rd);
     size_t comma = 0, len = 0;
     (void)text_hdr(rd, &comma, &len);
-    if (comma + len != n) msg_length_mismatch(m, len, n > comma ? n - comma : 0);
+    if (comma + len != n) msg_length_mismatch(m, len, n > comma ? n - comma : 0, 8, comma - 8);   /* the digits */
     if (n > sizeof buf) n = sizeof buf;
     rd_bytes(rd, buf, n);
     rd_skip(rd, rd_left(rd));
@@ -563,7 +563,7 @@ static void atrack_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *s
         if (rd->err) { m->type = "unknown"; msg_truncated(m, rd); return; }
         set_unit(m, id);
         field_int(m, "serial", seq);
-        if (rd_left(rd)) msg_length_mismatch(m, 12, n);
+        if (rd_left(rd)) msg_length_mismatch(m, 12, n, 0, 0);
         rd_skip(rd, rd_left(rd));
         if (d == TRK_DOWN) {
             m->type = "ack";
@@ -585,7 +585,7 @@ static void atrack_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *s
     if (n >= 6 && binary_prefix(a, b)) { decode_binary(rd, d, m); return; }
     m->type = "unknown";
     if (n < 6) msg_malformed(m, "truncated at offset %zu", n);
-    else msg_malformed(m, "bad frame start 0x%02X%02X", (unsigned)(a & 0xFF), (unsigned)(b & 0xFF));
+    else msg_malformed_at(m, 0, 2, "bad frame start 0x%02X%02X", (unsigned)(a & 0xFF), (unsigned)(b & 0xFF));
     rd_skip(rd, n);
 }
 

@@ -145,8 +145,9 @@ static void event_report(struct trk_rd *c, struct trk_msg *m)
     field_int(m, "event_index", idx);
     field_int(m, "event_code", code);
     unsigned n = cnt & 0x3F;
-    if (rd_left(c) != (size_t)n * 4)
-        msg_malformed(m, "accumulator count says %u (%u bytes), report has %zu", n, n * 4, rd_left(c));
+    if (rd_left(c) != (size_t)n * 4)   /* the count byte: before the spare one */
+        msg_malformed_at(m, rd_pos(c) - 2, 1, "accumulator count says %u (%u bytes), report has %zu", n, n * 4,
+                         rd_left(c));
     accumulators(c, m, n);
 }
 
@@ -163,7 +164,7 @@ static void user_data(struct trk_rd *c, struct trk_msg *m, bool with_accums)
     field_int(m, "user_route", route);
     field_int(m, "user_id", id);
     if (rd_left(c) != len) {
-        msg_length_mismatch(m, len, rd_left(c));
+        msg_length_mismatch(m, len, rd_left(c), rd_pos(c) - 2, 2);
         len = (unsigned)(rd_left(c) < len ? rd_left(c) : len);
     }
     const uint8_t *s = rd_span(c, len);
@@ -212,6 +213,7 @@ static void calamp_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *s
     if (b0 & 0x80) {
         if (skip_options(rd, m) == 0) { m->type = "unknown"; msg_truncated(m, rd); return; }
     }
+    size_t type_at = rd_pos(rd) + 1;             /* after the service type */
     unsigned svc = rd_u8(rd), type = rd_u8(rd), seq = rd_be16(rd);
     if (rd->err) { m->type = "unknown"; msg_truncated(m, rd); return; }
     field_int(m, "service_type", svc);
@@ -263,7 +265,7 @@ static void calamp_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *s
         break;
     default:
         m->type = "unknown";
-        msg_unsupported(m, "unsupported message type %u", type);
+        msg_unsupported_at(m, type_at, 1, "unsupported message type %u", type);
         rd_skip(&c, rd_left(&c));
         return;
     }

@@ -63,6 +63,17 @@ static long frame_len(const struct trk_rd *r)
     }
 }
 
+/* where the length field of a message type is (len 0: the type fixes the length) */
+static void len_field(int type, size_t *off, size_t *len)
+{
+    switch (type) {
+    case 8: *off = 16; *len = 2; break;
+    case 9: *off = 13; *len = 1; break;
+    case 11: *off = 13; *len = 2; break;
+    default: *off = 0; *len = 0; break;
+    }
+}
+
 static long cello_frame(const uint8_t *p, size_t n, enum trk_dir d, const struct trk_state *st)
 {
     struct trk_rd r;
@@ -214,9 +225,14 @@ static void decode_modular(struct trk_rd *c, struct trk_msg *m, size_t len)
     struct trk_record *r = NULL;
     size_t count = 0;
     while (rd_left(&mods) >= 3) {
+        size_t at = rd_pos(&mods);
         unsigned id = rd_u8(&mods), ml = rd_le16(&mods);
         struct trk_rd md = rd_sub(&mods, ml);
-        if (mods.err) { msg_malformed(m, "module %u of %u bytes overruns the frame at offset %zu", id, ml, rd_pos(&md)); return; }
+        if (mods.err) {   /* the module as far as it is there */
+            msg_malformed_at(m, at, 3 + md.n, "module %u of %u bytes overruns the frame at offset %zu", id, ml,
+                             rd_pos(&md));
+            return;
+        }
         count++;
         if (id == 6 && ml >= 15) {
             unsigned st = rd_u8(&md);
@@ -248,7 +264,8 @@ static void decode_modular(struct trk_rd *c, struct trk_msg *m, size_t len)
             }
         }
     }
-    if (rd_left(&mods)) msg_malformed(m, "%zu bytes after the last module", rd_left(&mods));
+    if (rd_left(&mods))
+        msg_malformed_at(m, rd_pos(&mods), rd_left(&mods), "%zu bytes after the last module", rd_left(&mods));
     field_int(m, "modules", (int64_t)count);
     rd_skip(c, 1);
     (void)len;
@@ -260,7 +277,7 @@ static void cello_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st
     bool alt = false;
     if (!sig_at(rd, 0, &alt)) {
         m->type = "unknown";
-        msg_malformed(m, "bad signature: no MCGP at offset 0");
+        msg_malformed_at(m, 0, n < 4 ? n : 4, "bad signature: no MCGP at offset 0");
         rd_skip(rd, n);
         return;
     }
@@ -274,13 +291,15 @@ static void cello_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st
     struct trk_rd w;
     rd_init(&w, rd->p, n);
     long want_len = frame_len(&w);
-    if (want_len > 0 && (size_t)want_len != n) msg_length_mismatch(m, (size_t)want_len, n);
+    size_t lf_off, lf_len;
+    len_field((int)type, &lf_off, &lf_len);
+    if (want_len > 0 && (size_t)want_len != n) msg_length_mismatch(m, (size_t)want_len, n, lf_off, lf_len);
     else if (!alt && n >= 6) {
         const uint8_t *s = rd_peek_span(rd, 4, n - 5);
         int ck = rd_peek(rd, n - 1);
         if (s && ck >= 0) {
             unsigned comp = sum8(s, n - 5);
-            if (comp != (unsigned)ck) msg_crc_mismatch(m, "checksum", (unsigned)ck, comp, 2);
+            if (comp != (unsigned)ck) msg_crc_mismatch(m, "checksum", (unsigned)ck, comp, 2, n - 1, 1);
         }
     }
     struct trk_rd c;
@@ -323,7 +342,7 @@ static void cello_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st
         break;
     default:
         m->type = "unknown";
-        msg_unsupported(m, "unsupported message type %u", type);
+        msg_unsupported_at(m, 4, 1, "unsupported message type %u", type);
         return;
     }
     if (c.err && m->status == TRK_OK) msg_truncated(m, &c);

@@ -295,6 +295,7 @@ static void records(struct eg *x, struct trk_rd *c)
     struct trk_msg *m = x->m;
     bool oid_set = false;
     while (rd_left(c) > 0) {
+        size_t rec_at = rd_pos(c);           /* the record length field */
         size_t rl = rd_le16(c);
         unsigned rn = rd_le16(c), rfl = rd_u8(c);
         if (c->err) return;
@@ -327,15 +328,16 @@ static void records(struct eg *x, struct trk_rd *c)
             }
         }
         struct trk_rd rd = rd_sub(c, rl);
-        if (c->err) { msg_length_mismatch(m, rl, rd.n); return; }
+        if (c->err) { msg_length_mismatch(m, rl, rd.n, rec_at, 2); return; }
         while (rd_left(&rd) > 0) {
             unsigned srt = rd_u8(&rd);
             size_t srl = rd_le16(&rd);
             if (rd.err) { msg_truncated(m, &rd); return; }
             struct trk_rd s = rd_sub(&rd, srl);
             if (rd.err) {
-                msg_malformed(m, "truncated at offset %zu: subrecord %u length %zu, record has %zu bytes",
-                              s.base, srt, srl, s.n);
+                msg_malformed_at(m, s.base, s.n,
+                                 "truncated at offset %zu: subrecord %u length %zu, record has %zu bytes", s.base,
+                                 srt, srl, s.n);
                 return;
             }
             const char *nm = srt_name(sst, srt);
@@ -361,7 +363,7 @@ static void egts_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
     if (rd->err) { msg_truncated(m, rd); return; }
     x.pt = pt;
     if (hl != 11 && hl != 16) {
-        msg_malformed(m, "bad header length %u, expected 11 or 16", hl);
+        msg_malformed_at(m, 3, 1, "bad header length %u, expected 11 or 16", hl);
         rd_skip(rd, rd_left(rd));
         return;
     }
@@ -378,33 +380,34 @@ static void egts_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
     if (he) field_int(m, "header_encoding", he);
     const uint8_t *hp = rd_peek_span(rd, 0, hl - 1);
     unsigned hcomp = hp ? crc8_egts(hp, hl - 1) : 0;
-    if (hcs != hcomp) msg_crc_mismatch(m, "header crc", hcs, hcomp, 2);   /* HCS */
-    if (prv != 1) msg_unsupported(m, "unsupported protocol version %u", prv);
+    if (hcs != hcomp) msg_crc_mismatch(m, "header crc", hcs, hcomp, 2, rd_pos(rd) - 1, 1);   /* HCS */
+    if (prv != 1) msg_unsupported_at(m, 0, 1, "unsupported protocol version %u", prv);
 
     size_t have = rd_left(rd);
     size_t want = fdl ? fdl + 2 : 0;
     if (have < want) {
-        msg_malformed(m, "truncated at offset %zu: FDL says %zu data bytes + CRC, frame has %zu", n, fdl, have);
+        msg_malformed_at(m, 5, 2, "truncated at offset %zu: FDL says %zu data bytes + CRC, frame has %zu", n, fdl,
+                         have);
         rd_skip(rd, rd_left(rd));
         return;
     }
-    if (have > want) msg_length_mismatch(m, hl + want, n);
+    if (have > want) msg_length_mismatch(m, hl + want, n, 5, 2);   /* FDL */
     struct trk_rd data = rd_sub(rd, fdl);
     if (fdl) {
         unsigned field = rd_le16(rd);
         const uint8_t *dp = rd_peek_span(rd, hl, fdl);
         unsigned comp = dp ? crc16_ccitt_false(dp, fdl) : 0;
-        if (field != comp) msg_crc_mismatch(m, "data crc", field, comp, 4);   /* SFRCS */
+        if (field != comp) msg_crc_mismatch(m, "data crc", field, comp, 4, hl + fdl, 2);   /* SFRCS */
     }
     rd_skip(rd, rd_left(rd));
     if ((fl >> 3) & 3) {
         m->type = "encrypted";
-        msg_unsupported(m, "encrypted frame data (ENA %u)", (fl >> 3) & 3);
+        msg_unsupported_at(m, 2, 1, "encrypted frame data (ENA %u)", (fl >> 3) & 3);
         return;
     }
     if (fl & 0x04) {
         m->type = "compressed";
-        msg_unsupported(m, "compressed frame data");
+        msg_unsupported_at(m, 2, 1, "compressed frame data");
         return;
     }
 
@@ -453,7 +456,7 @@ static void egts_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
     default:
         m->type = "unknown";
         if (rd_left(&data)) field_hex(m, "data", rd_span(&data, rd_left(&data)), rd_left(&data), HEX_MAX);
-        msg_unsupported(m, "unsupported packet type %u", pt);
+        msg_unsupported_at(m, 9, 1, "unsupported packet type %u", pt);
         return;
     }
 }

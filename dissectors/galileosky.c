@@ -240,8 +240,8 @@ static bool decode_tags(struct trk_rd *r, size_t len, struct tagctx *c, bool crc
             uint8_t tag = rd_u8(&t);
             int w = tag_width(tag);
             if (w == TW_UNKNOWN) {
-                msg_unsupported(m, "unknown tag 0x%02X at offset %zu; crc %s", tag, tag_off,
-                                crc_good ? "ok" : "not checked");
+                msg_unsupported_at(m, tag_off, 1, "unknown tag 0x%02X at offset %zu; crc %s", tag, tag_off,
+                                   crc_good ? "ok" : "not checked");
                 return false;
             }
             size_t k;
@@ -335,7 +335,7 @@ static void decode_iridium(struct trk_rd *rd, size_t n, struct trk_msg *m)
     m->type = "position";
     if (rd->err) { msg_truncated(m, rd); return; }
     msg_field_bool(m, "iridium", true);
-    if ((size_t)L + 3 != n) msg_length_mismatch(m, L, n - 3);
+    if ((size_t)L + 3 != n) msg_length_mismatch(m, L, n - 3, 1, 2);
     struct tagctx c = { m, false, false, false };
     bool payload = false;
     while (rd_left(rd) > 0) {
@@ -378,7 +378,7 @@ static void gal_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, 
         uint16_t crc = rd_le16(rd);
         m->type = "ack";
         if (rd->err) { msg_truncated(m, rd); return; }
-        if (rd_left(rd)) { msg_length_mismatch(m, 3, n); }
+        if (rd_left(rd)) { msg_length_mismatch(m, 3, n, 0, 0); }
         msg_field_str(m, "crc", "0x%04X", crc);
         m->is_reply.set = true;
         m->is_reply.key = b0 == 0x07 ? 0x70000u | crc : crc;
@@ -389,7 +389,7 @@ static void gal_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, 
     if (b0 == 0x01 && n >= 6 && is_iridium(rd)) { decode_iridium(rd, n, m); return; }
     if (b0 != 0x01 && b0 != 0x07 && b0 != 0x08) {
         if (b0 < 0) { msg_truncated(m, rd); return; }
-        msg_malformed(m, "bad header byte 0x%02X (expected 0x01, 0x07 or 0x08)", (unsigned)b0);
+        msg_malformed_at(m, 0, 1, "bad header byte 0x%02X (expected 0x01, 0x07 or 0x08)", (unsigned)b0);
         return;
     }
     rd_skip(rd, 1);
@@ -401,15 +401,18 @@ static void gal_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, 
     bool crc_good = false;
     uint16_t field = 0;
     if (has != L) {
-        msg_length_mismatch(m, L, has);
+        msg_length_mismatch(m, L, has, 1, 2);
         if (has > L) has = L;
     } else {
         const uint8_t *s = rd_peek_span(rd, 0, L + 3);
         uint64_t f = 0;
-        rd_peek_le(rd, L + 3, 2, &f);
+        bool crc_there = rd_peek_le(rd, L + 3, 2, &f);
         field = (uint16_t)f;
         uint16_t crc = s ? crc16_modbus(s, L + 3) : 0;
-        if (field != crc) msg_crc_mismatch(m, "crc", field, crc, 4);
+        if (!crc_there)
+            msg_malformed_at(m, L + 3, n > L + 3 ? n - (L + 3) : 0, "truncated at offset %zu: no room for the CRC",
+                             n);
+        else if (field != crc) msg_crc_mismatch(m, "crc", field, crc, 4, L + 3, 2);
         else crc_good = true;
         m->want_reply.set = d == TRK_UP;
         m->want_reply.key = field;
@@ -429,7 +432,7 @@ static void gal_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, 
     }
     if (b0 == 0x08) {
         m->type = "position";
-        if (m->status == TRK_OK) msg_unsupported(m, "unsupported compressed packet (0x08)");
+        if (m->status == TRK_OK) msg_unsupported_at(m, 0, 1, "unsupported compressed packet (0x08)");
         return;
     }
     struct tagctx c = { m, false, false, false };

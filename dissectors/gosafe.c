@@ -271,7 +271,7 @@ static void decode_text(struct trk_rd *rd, struct trk_msg *m)
     /* "*GS" + version digits + "," */
     size_t i = 3, vstart = 3;
     if (n < 4 || memcmp(buf, "*GS", 3) != 0) {
-        msg_malformed(m, "bad header: expected *GS");
+        msg_malformed_at(m, 0, n < 3 ? n : 3, "bad header: expected *GS");
         return;
     }
     while (i < n && buf[i] >= '0' && buf[i] <= '9') i++;
@@ -339,6 +339,17 @@ static bool unescape(const struct trk_rd *r, size_t from, size_t end, uint8_t *u
     return ok;
 }
 
+/* frame offset of byte j of what unescape() made of [1, end): two frame bytes
+ * for each escape when `escaped` (the unescaped reading), else one; `end` when
+ * there is no such byte */
+static size_t frame_at(const struct trk_rd *r, size_t end, bool escaped, size_t j)
+{
+    size_t i = 1;
+    for (size_t o = 0; i < end && o < j; o++, i++)
+        if (escaped && rd_peek(r, i) == 0x1B && i + 1 < end) i++;
+    return i < end ? i : end;
+}
+
 static bool crc_holds(const uint8_t *p, size_t n)
 {
     struct trk_rd u;
@@ -368,8 +379,8 @@ static void decode_binary(struct trk_rd *rd, struct trk_msg *m)
         field_str(m, "escaping", STR_MAX, "none (message already unescaped)");
         int x = bad_at + 1 < end ? rd_peek(rd, bad_at + 1) : -1;
         if (!crc_holds(raw, rn) && !esc_ok) {
-            if (x < 0) msg_malformed(m, "escape byte 0x1b at the end of the frame, offset %zu", bad_at);
-            else msg_malformed(m, "bad escape 1b %02x at offset %zu", (unsigned)x, bad_at);
+            if (x < 0) msg_malformed_at(m, bad_at, 1, "escape byte 0x1b at the end of the frame, offset %zu", bad_at);
+            else msg_malformed_at(m, bad_at, 2, "bad escape 1b %02x at offset %zu", (unsigned)x, bad_at);
         }
     }
     if (!closed) msg_malformed(m, "no closing 0xf8 at offset %zu", n);
@@ -389,7 +400,10 @@ static void decode_binary(struct trk_rd *rd, struct trk_msg *m)
     rd_init(&all, ub, un);
     rd_peek_be(&all, un - 2, 2, &field);
     uint16_t computed = crc_xmodem(ub, un - 2);
-    if (field != computed) msg_crc_mismatch(m, "crc", (uint32_t)field, computed, 4);
+    bool escaped = ub == esc;
+    size_t crc_at = frame_at(rd, end, escaped, un - 2);   /* the CRC's bytes as sent, escaped or not */
+    if (field != computed)
+        msg_crc_mismatch(m, "crc", (uint32_t)field, computed, 4, crc_at, frame_at(rd, end, escaped, un) - crc_at);
     char imei[24];
     snprintf(imei, sizeof imei, "%llu", (unsigned long long)id);
     msg_set_imei(m, imei);
@@ -424,7 +438,11 @@ static void decode_binary(struct trk_rd *rd, struct trk_msg *m)
             field_hex(m, sect_key[bit], rd_span(&s, sl), sl, HEX_MAX);
         }
     }
-    if (u.err) { msg_truncated(m, &u); return; }
+    if (u.err) {   /* u reads the unescaped copy: its offsets mapped to the frame's */
+        size_t from = frame_at(rd, end, escaped, u.err_off);
+        msg_malformed_at(m, from, crc_at > from ? crc_at - from : 0, "truncated at offset %zu", from);
+        return;
+    }
     if (rd_left(&u)) field_int(m, "trailing_bytes", (int64_t)rd_left(&u));
 }
 
@@ -449,7 +467,8 @@ static void gs_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, s
     else if (b0 == '*') decode_text(rd, m);
     else {
         m->type = "garbage";
-        msg_malformed(m, "bad start byte 0x%02X, expected '*' or 0xf8", b0 < 0 ? 0 : (unsigned)b0);
+        msg_malformed_at(m, 0, b0 < 0 ? 0 : 1, "bad start byte 0x%02X, expected '*' or 0xf8",
+                         b0 < 0 ? 0 : (unsigned)b0);
         rd_skip(rd, rd_left(rd));
     }
 }

@@ -170,6 +170,9 @@ struct g6 {
     unsigned serial;
 };
 
+/* frame offset of the protocol number: after the start bytes and the length field */
+static size_t proto_off(const struct g6 *x) { return x->ext ? 4 : 3; }
+
 enum { G_SATS = 1, G_SPEED = 2 };
 
 /* The common GPS block: time (6), [info: GPS length/satellites (1)], latitude and
@@ -1466,7 +1469,7 @@ static void decode_up(struct g6 *x, struct trk_rd *c)
     case 0x1F: case 0x84: up_raw(x, c, "data"); break;
     default:
         up_raw(x, c, "unknown");
-        msg_unsupported(m, "unsupported protocol number 0x%02X", x->proto);
+        msg_unsupported_at(m, proto_off(x), 1, "unsupported protocol number 0x%02X", x->proto);
         return;
     }
     if (x->has_serial && wants_reply(x->proto)) {
@@ -1496,7 +1499,7 @@ static void decode_down(struct g6 *x, struct trk_rd *c)
     if (x->proto == 0x80 || x->proto == 0x81 || x->proto == 0x82) { down_command(x, c); return; }
     if (!known_up(x->proto) && x->proto != 0x97) {
         up_raw(x, c, "unknown");
-        msg_unsupported(m, "unsupported protocol number 0x%02X", x->proto);
+        msg_unsupported_at(m, proto_off(x), 1, "unsupported protocol number 0x%02X", x->proto);
         return;
     }
     m->type = "ack";
@@ -1582,7 +1585,7 @@ static void gt06_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
     unsigned hdr = rd_be16(rd);
     if (rd->err) return;
     if (hdr != HDR_SHORT && hdr != HDR_LONG) {
-        msg_malformed(m, "bad start bytes 0x%04X, expected 0x7878 or 0x7979", hdr);
+        msg_malformed_at(m, 0, 2, "bad start bytes 0x%04X, expected 0x7878 or 0x7979", hdr);
         m->type = "garbage";
         rd_skip(rd, rd_left(rd));
         return;
@@ -1605,7 +1608,8 @@ static void gt06_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
     } else if (n < want) {
         int pn = rd_peek(rd, body);
         if (pn >= 0) field_str(m, "protocol", STR_MAX, "0x%02X", (unsigned)pn);
-        msg_malformed(m, "truncated at offset %zu: length field says %zu, frame needs %zu bytes", n, L, want);
+        msg_malformed_at(m, 2, hl, "truncated at offset %zu: length field says %zu, frame needs %zu bytes", n, L,
+                         want);
         rd_skip(rd, rd_left(rd));
         return;
     } else {
@@ -1615,11 +1619,11 @@ static void gt06_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
     }
 
     size_t actual = end - body;           /* protocol number .. CRC as present */
-    if (actual != L) msg_length_mismatch(m, L, actual);
-    if (!stop_ok) msg_malformed(m, "missing 0d0a stop bytes at offset %zu", end);
-    if (trailing) msg_malformed(m, "%zu bytes after the frame end at offset %zu", trailing, want);
+    if (actual != L) msg_length_mismatch(m, L, actual, 2, hl);
+    if (!stop_ok) msg_malformed_at(m, end, 2, "missing 0d0a stop bytes at offset %zu", end);
+    if (trailing) msg_malformed_at(m, want, trailing, "%zu bytes after the frame end at offset %zu", trailing, want);
     if (actual == 0) {
-        msg_malformed(m, "no protocol number: length field says %zu", L);
+        msg_malformed_at(m, 2, hl, "no protocol number: length field says %zu", L);
         rd_skip(rd, rd_left(rd));
         return;
     }
@@ -1656,7 +1660,7 @@ static void gt06_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
         unsigned field = rd_be16(rd);
         const uint8_t *cov = rd_peek_span(rd, 2, end - 4);
         unsigned computed = cov ? crc16_x25(cov, end - 4) : 0;
-        if (cov && field != computed) msg_crc_mismatch(m, "crc", field, computed, 4);
+        if (cov && field != computed) msg_crc_mismatch(m, "crc", field, computed, 4, end - 2, 2);
         field_int(m, "serial", x.serial);
     }
     rd_skip(rd, rd_left(rd));             /* stop bytes, trailing bytes */

@@ -85,6 +85,7 @@ struct h2 {
     struct trk_msg *m;
     char **f;
     int nf;
+    const char *buf;      /* the copy of the frame (from offset 0) the fields are in */
 };
 
 /* a position block `valid,lat,N|S,lon,E|W,speed,course,...,DDMMYY,status`
@@ -289,7 +290,7 @@ static void ascii_up(struct h2 *x, const char *cmd)
     }
     m->type = "unknown";
     rest_field(x, "data", 3);
-    msg_unsupported(m, "unsupported message type %s", cmd);
+    msg_unsupported_at(m, (size_t)(cmd - x->buf), strlen(cmd), "unsupported message type %s", cmd);
 }
 
 static void ascii_down(struct h2 *x, const char *cmd)
@@ -326,7 +327,7 @@ static void decode_ascii(struct trk_rd *rd, enum trk_dir d, struct trk_msg *m)
         return;
     }
     char *f[MAXF];
-    struct h2 x = {m, f, 0};
+    struct h2 x = {m, f, 0, buf};
     x.nf = split_inplace(s + 1, ',', f, MAXF);
     field_str(m, "maker", STR_MAX, "%s", f[0]);
     if (x.nf < 3) {

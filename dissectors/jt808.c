@@ -94,7 +94,40 @@ struct jt {
     unsigned id, attr, serial, version;
     bool v2019;
     char phone[48];
+    /* where the decoded bytes are in the frame: escapes undone in a copy, or
+     * (literal) the frame's own bytes */
+    const struct trk_rd *frame;
+    size_t inner_end;     /* the end flag's offset (or the frame's end without one) */
+    bool literal;
 };
+
+/* frame offset of byte j of what unescape() makes of [from, to) of r; `to`
+ * when there is no such byte */
+static size_t escaped_at(const struct trk_rd *r, size_t from, size_t to, size_t j)
+{
+    size_t i = from;
+    for (size_t o = 0; i < to && o < j; o++, i++)
+        if (rd_peek(r, i) == ESC && i + 1 < to && (rd_peek(r, i + 1) == 1 || rd_peek(r, i + 1) == 2)) i++;
+    return i < to ? i : to;
+}
+
+/* the frame bytes of the decoded bytes [k, k + len) (offsets from 1: the
+ * start flag is offset 0), as escaped on the wire */
+static void frame_span(const struct jt *x, size_t k, size_t len, size_t *off, size_t *flen)
+{
+    if (x->literal || k == 0) { *off = k; *flen = len; return; }
+    size_t a = escaped_at(x->frame, 1, x->inner_end, k - 1);
+    size_t b = escaped_at(x->frame, 1, x->inner_end, k - 1 + len);
+    *off = a;
+    *flen = b - a;
+}
+
+static void unsupported_type(const struct jt *x)
+{
+    size_t off, len;
+    frame_span(x, 1, 2, &off, &len);      /* the message id */
+    msg_unsupported_at(x->m, off, len, "unsupported message type 0x%04X", x->id);
+}
 
 static const char *alarm_name(uint32_t a)
 {
@@ -560,7 +593,7 @@ static void decode_up(struct jt *x, struct trk_rd *c)
     default:
         m->type = "unknown";
         rest_hex(m, c, "content");
-        msg_unsupported(m, "unsupported message type 0x%04X", x->id);
+        unsupported_type(x);
         return;
     }
     if (up_wants_reply(x->id)) {
@@ -634,7 +667,7 @@ static void decode_down(struct jt *x, struct trk_rd *c)
         }
         m->type = "unknown";
         rest_hex(m, c, "content");
-        msg_unsupported(m, "unsupported message type 0x%04X", x->id);
+        unsupported_type(x);
         return;
     }
     m->want_reply.set = true;
@@ -760,7 +793,7 @@ static void jt808_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st
     if (b0 == '(') { decode_text(rd, d, m); return; }
     if (b0 != FLAG) {
         m->type = "garbage";
-        msg_malformed(m, "bad start byte 0x%02X, expected 0x7E", b0 < 0 ? 0u : (unsigned)b0);
+        msg_malformed_at(m, 0, b0 < 0 ? 0 : 1, "bad start byte 0x%02X, expected 0x7E", b0 < 0 ? 0u : (unsigned)b0);
         rd_skip(rd, rd_left(rd));
         return;
     }
@@ -786,6 +819,9 @@ static void jt808_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st
         }
     }
     rd_skip(rd, rd_left(rd));
+    x.frame = rd;
+    x.inner_end = inner_end;
+    x.literal = body_p != ubuf;
 
     struct trk_rd b;
     rd_init(&b, body_p, blen);
@@ -799,7 +835,8 @@ static void jt808_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st
             field_str(m, "msg_id", STR_MAX, "0x%04llX", (unsigned long long)v);
         }
         if (!end_ok) msg_malformed(m, "missing 7e end flag");
-        msg_malformed(m, "truncated at offset %zu: frame too short for its header (%zu bytes)", n, blen);
+        msg_malformed_at(m, 1, inner_end > 1 ? inner_end - 1 : 0,
+                         "truncated at offset %zu: frame too short for its header (%zu bytes)", n, blen);
         return;
     }
     x.id = rd_be16(&b);
@@ -833,9 +870,14 @@ static void jt808_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st
     }
     unsigned computed = xor8(body_p, blen - 1);
     if (!end_ok) msg_malformed(m, "missing 7e end flag at offset %zu", n);
-    if (!escaped_ok) msg_malformed(m, "bad escape 7d %02x at offset %ld", (unsigned)rd_peek(rd, (size_t)bad_at + 1) & 0xFF, bad_at);
-    if (field != computed) msg_crc_mismatch(m, "xor", field, computed, 2);
-    if (L != have) msg_length_mismatch(m, L, have);
+    if (!escaped_ok)
+        msg_malformed_at(m, (size_t)bad_at, (size_t)bad_at + 1 < n ? 2 : 1, "bad escape 7d %02x at offset %ld",
+                         (unsigned)rd_peek(rd, (size_t)bad_at + 1) & 0xFF, bad_at);
+    size_t at, len;
+    frame_span(&x, blen, 1, &at, &len);   /* the check byte, escaped or not */
+    if (field != computed) msg_crc_mismatch(m, "xor", field, computed, 2, at, len);
+    frame_span(&x, 3, 2, &at, &len);      /* the attributes with the body length */
+    if (L != have) msg_length_mismatch(m, L, have, at, len);
 
     struct trk_rd body = rd_sub(&b, L < have ? L : have);
     if (L < have) {
@@ -858,7 +900,12 @@ static void jt808_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st
     if (d == TRK_DOWN || (x.id >= 0x8000 && x.id != 0xA006)) decode_down(&x, &body);
     else decode_up(&x, &body);
     if (body.err && sub && ptotal > 1) field_bool(m, "continued", true);   /* the rest comes in later packages */
-    else if (body.err && m->status == TRK_OK) msg_truncated(m, &body);
+    else if (body.err && m->status == TRK_OK) {
+        /* from where the body ran out to its end, as offsets of the frame */
+        size_t end = body.base + body.n, from = body.err_off < end ? body.err_off : end;
+        frame_span(&x, from, end - from, &at, &len);
+        msg_malformed_at(m, at, len, "truncated at offset %zu", at);
+    }
 }
 
 /* ----------------------------------------------------------- framing */

@@ -316,7 +316,7 @@ static void mg_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, s
     unsigned hdr = rd_be16(rd);
     if (rd->err) return;
     if (hdr != HDR_DEV && hdr != HDR_SRV) {
-        msg_malformed(m, "bad start bytes 0x%04X, expected 0x2424 or 0x4040", hdr);
+        msg_malformed_at(m, 0, 2, "bad start bytes 0x%04X, expected 0x2424 or 0x4040", hdr);
         m->type = "garbage";
         rd_skip(rd, rd_left(rd));
         return;
@@ -338,7 +338,7 @@ static void mg_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, s
 
     bool stop = n >= 15 + 2 && is_stop_at(rd, n - 2);
     size_t body_end = stop ? n - 2 : n;         /* end of the CRC field */
-    if (len != n) msg_length_mismatch(m, len, n);
+    if (len != n) msg_length_mismatch(m, len, n, 2, 2);
     if (!stop) msg_malformed(m, "missing 0d0a stop bytes at offset %zu", n);
     if (body_end < 13 + 2) {
         msg_malformed(m, "truncated at offset %zu: no room for the CRC", n);
@@ -350,7 +350,7 @@ static void mg_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, s
     const uint8_t *cov = rd_peek_span(rd, 0, body_end - 2);
     unsigned computed = cov ? crc16_ccitt_false(cov, body_end - 2) : 0;
     if (field == 0xFFFF) field_str(m, "crc", STR_MAX, "not provided");
-    else if (field != computed) msg_crc_mismatch(m, "crc", (uint32_t)field, computed, 4);
+    else if (field != computed) msg_crc_mismatch(m, "crc", (uint32_t)field, computed, 4, body_end - 2, 2);
 
     struct trk_rd c = rd_sub(rd, body_end - 2 - 13);
     rd_skip(rd, rd_left(rd));
@@ -358,7 +358,7 @@ static void mg_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, s
                                 : (decode_device(m, &c, cmd, d) || decode_server(m, &c, cmd));
     if (!known) {
         rest_hex(m, &c, "data");
-        msg_unsupported(m, "unsupported command 0x%04X", cmd);
+        msg_unsupported_at(m, 11, 2, "unsupported command 0x%04X", cmd);   /* after start, length, id */
         return;
     }
     if (c.err && m->status == TRK_OK) msg_truncated(m, &c);

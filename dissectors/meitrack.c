@@ -380,14 +380,14 @@ static void mt_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, s
         if ((a == '$' && b == '$') || (a == '@' && b == '@'))
             msg_malformed(m, "bad header: expected a flag letter, decimal length digits and a comma after %c%c", a, b);
         else
-            msg_malformed(m, "bad start bytes: expected $$ or @@");
+            msg_malformed_at(m, 0, n < 2 ? n : 2, "bad start bytes: expected $$ or @@");
         m->type = "garbage";
         rd_skip(rd, rd_left(rd));
         return;
     }
     field_str(m, "flag", STR_MAX, "%c", e.flag);
     size_t actual = n - e.comma;
-    if (e.len != actual) msg_length_mismatch(m, e.len, actual);
+    if (e.len != actual) msg_length_mismatch(m, e.len, actual, 3, e.comma - 3);   /* the digits */
 
     bool crlf = n >= 2 && rd_peek(rd, n - 2) == '\r' && rd_peek(rd, n - 1) == '\n';
     size_t end = crlf ? n - 2 : n;                /* end of "*XX" */
@@ -398,7 +398,7 @@ static void mt_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, s
         pend = end - 3;
         const uint8_t *cov = rd_peek_span(rd, 0, end - 2);
         unsigned field = (unsigned)(h << 4 | l), computed = cov ? sum8(cov, end - 2) : 0;
-        if (field != computed) msg_crc_mismatch(m, "checksum", field, computed, 2);
+        if (field != computed) msg_crc_mismatch(m, "checksum", field, computed, 2, end - 2, 2);   /* "XX" */
     } else {
         msg_malformed(m, "no *checksum before offset %zu", end);
     }

@@ -178,7 +178,7 @@ static void flex_decode(struct nv *x, struct trk_rd *rd)
     const uint8_t *all = rd_peek_span(rd, 0, n - 1);
     int crc = rd_peek(rd, n - 1);
     unsigned comp = all ? crc8_egts(all, n - 1) : 0;
-    if ((unsigned)crc != comp) msg_crc_mismatch(m, "crc", (unsigned)crc, comp, 2);
+    if ((unsigned)crc != comp) msg_crc_mismatch(m, "crc", (unsigned)crc, comp, 2, n - 1, 1);   /* the last byte */
     struct trk_rd c = rd_sub(rd, n - 1);
     rd_skip(rd, 1);
     rd_skip(&c, 2);
@@ -211,7 +211,8 @@ static void flex_decode(struct nv *x, struct trk_rd *rd)
         field_int(m, "count", cnt);
         if (size == 0) break;
         size_t want = (size_t)cnt * size;
-        if (rd_left(&c) != want) msg_length_mismatch(m, want, rd_left(&c));
+        if (rd_left(&c) != want)   /* the count byte says how many */
+            msg_length_mismatch(m, want, rd_left(&c), rd_pos(&c) - 1, c.err ? 0 : 1);
         for (unsigned i = 0; i < cnt && rd_left(&c) >= size; i++) flex_record(x, &c, size);
         m->want_reply.set = true;
         m->want_reply.key = (uint32_t)'A' << 24 | cnt;
@@ -222,7 +223,7 @@ static void flex_decode(struct nv *x, struct trk_rd *rd)
         uint32_t ev = 0;
         if (t == 'T') { ev = rd_le32(&c); field_int(m, "event_index", ev); }
         if (size == 0) break;
-        if (rd_left(&c) != size) msg_length_mismatch(m, size, rd_left(&c));
+        if (rd_left(&c) != size) msg_length_mismatch(m, size, rd_left(&c), 0, 0);   /* the negotiated layout's size */
         if (rd_left(&c) >= size) flex_record(x, &c, size);
         m->want_reply.set = true;
         m->want_reply.key = ev;
@@ -253,7 +254,7 @@ static void flex_decode(struct nv *x, struct trk_rd *rd)
     default:
         m->type = "unknown";
         rest_hex(m, &c, "content");
-        msg_unsupported(m, "unsupported FLEX packet ~%c", t >= 0x20 && t < 0x7f ? t : '?');
+        msg_unsupported_at(m, 1, 1, "unsupported FLEX packet ~%c", t >= 0x20 && t < 0x7f ? t : '?');
         return;
     }
     if (size == 0) {
@@ -279,7 +280,8 @@ static bool is_fmt7(unsigned f, const unsigned *list)
 static void ntcb_record(struct nv *x, struct trk_rd *c)
 {
     struct trk_msg *m = x->m;
-    unsigned fmt = rd_peek(c, c->off) == 0 ? rd_le16(c) : rd_u8(c);
+    size_t fmt_at = rd_pos(c), fmt_len = rd_peek(c, c->off) == 0 ? 2 : 1;
+    unsigned fmt = fmt_len == 2 ? rd_le16(c) : rd_u8(c);
     uint32_t index = rd_le32(c);
     unsigned event = rd_le16(c);
     rd_skip(c, 6);
@@ -288,7 +290,7 @@ static void ntcb_record(struct nv *x, struct trk_rd *c)
     bool first = m->nrec == 0;
     if (!IS(fmt, F10, F20, F30, F40, F50, F51, F52, F60)) {
         if (first) field_str(m, "format", STR_MAX, "0x%02X", fmt);
-        msg_unsupported(m, "unsupported NTCB telemetry format 0x%02X", fmt);
+        msg_unsupported_at(m, fmt_at, fmt_len, "unsupported NTCB telemetry format 0x%02X", fmt);
         rd_skip(c, rd_left(c));
         return;
     }
@@ -426,18 +428,19 @@ static void ntcb_decode(struct nv *x, struct trk_rd *rd)
     field_int(m, "sender_id", ids);
     const uint8_t *hp = rd_peek_span(rd, 0, 15);
     unsigned hx = hp ? xor8(hp, 15) : 0;
-    if (hx != csp) msg_crc_mismatch(m, "header checksum", csp, hx, 2);   /* CSp */
+    if (hx != csp) msg_crc_mismatch(m, "header checksum", csp, hx, 2, 15, 1);   /* CSp: the header's last byte */
     size_t have = n - NTCB_HDR;
     if (have < len) {
         m->type = "unknown";
-        msg_malformed(m, "truncated at offset %zu: length field says %zu, frame has %zu data bytes", n, len, have);
+        msg_malformed_at(m, 12, 2, "truncated at offset %zu: length field says %zu, frame has %zu data bytes", n, len,
+                         have);
         rd_skip(rd, rd_left(rd));
         return;
     }
-    if (have > len) msg_length_mismatch(m, len, have);
+    if (have > len) msg_length_mismatch(m, len, have, 12, 2);
     const uint8_t *dp = rd_peek_span(rd, NTCB_HDR, len);
     unsigned dx = dp ? xor8(dp, len) : 0;
-    if (dx != csd) msg_crc_mismatch(m, "data checksum", csd, dx, 2);   /* CSd */
+    if (dx != csd) msg_crc_mismatch(m, "data checksum", csd, dx, 2, 14, 1);   /* CSd: before CSp */
     struct trk_rd c = rd_sub(rd, len);
     rd_skip(rd, rd_left(rd));
     if (len == 0) { m->type = "heartbeat"; return; }
@@ -555,7 +558,7 @@ static void ntcb_decode(struct nv *x, struct trk_rd *rd)
             kind[i + 1] = 0;
         }
     }
-    msg_unsupported(m, "unsupported NTCB message %s", kind);
+    msg_unsupported_at(m, NTCB_HDR, len < 3 ? len : 3, "unsupported NTCB message %s", kind);
 }
 
 static void nav_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, struct trk_msg *m)
@@ -566,7 +569,8 @@ static void nav_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, 
     int b0 = rd_peek(rd, 0);
     if (b0 == '~' || b0 == KEEPALIVE) { flex_decode(&x, rd); return; }
     m->type = "garbage";
-    msg_malformed(m, "bad start byte 0x%02X, expected @NTC or a FLEX ~ packet", b0 < 0 ? 0u : (unsigned)b0);
+    msg_malformed_at(m, 0, b0 < 0 ? 0 : 1, "bad start byte 0x%02X, expected @NTC or a FLEX ~ packet",
+                     b0 < 0 ? 0u : (unsigned)b0);
     rd_skip(rd, rd_left(rd));
 }
 

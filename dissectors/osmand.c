@@ -353,7 +353,8 @@ static size_t header_end(const struct trk_rd *r, size_t n)
 }
 
 /* Content-Length of the header block [0, he), or -1 */
-static long content_length(const struct trk_rd *r, size_t he)
+/* the Content-Length value (-1: none); *at and *len: where its digits are */
+static long content_length(const struct trk_rd *r, size_t he, size_t *at, size_t *len)
 {
     static const char cl[] = "content-length:";
     for (size_t i = 0; i + 1 < he; i++) {
@@ -368,7 +369,9 @@ static long content_length(const struct trk_rd *r, size_t he)
         while (rd_peek(r, j) == ' ') j++;
         long v = 0;
         bool any = false;
+        *at = j;
         while (is_digit(rd_peek(r, j)) && v < 100000000) { v = v * 10 + (rd_peek(r, j) - '0'); j++; any = true; }
+        *len = j - *at;
         return any ? v : -1;
     }
     return -1;
@@ -396,7 +399,8 @@ static long osmand_frame(const uint8_t *p, size_t n, enum trk_dir d, const struc
     }
     size_t he = header_end(&r, n);
     if (!he) return n > O_HDR ? -1 : TRK_FRAME_MORE;
-    long cl = content_length(&r, he);
+    size_t cl_at, cl_len;
+    long cl = content_length(&r, he, &cl_at, &cl_len);
     if (cl < 0) cl = 0;
     if (cl > O_MAX * 64) return (long)he;
     size_t total = he + (size_t)cl;
@@ -454,14 +458,15 @@ static void osmand_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *s
     char buf[O_MAX];
     size_t n = rd_left(rd);
     size_t he = header_end(rd, n);
-    long cl = he ? content_length(rd, he) : -1;
+    size_t cl_at = 0, cl_len = 0;
+    long cl = he ? content_length(rd, he, &cl_at, &cl_len) : -1;
     size_t body_have = he ? n - he : 0;
     size_t keep = n < sizeof buf ? n : sizeof buf;
     rd_bytes(rd, buf, keep);
     rd_skip(rd, rd_left(rd));
     struct tok all = { buf, keep };
     if (!he) msg_malformed(m, "HTTP header block not terminated (no empty line)");
-    else if (cl >= 0 && (size_t)cl != body_have) msg_length_mismatch(m, (size_t)cl, body_have);
+    else if (cl >= 0 && (size_t)cl != body_have) msg_length_mismatch(m, (size_t)cl, body_have, cl_at, cl_len);
     if (keep >= 5 && memcmp(buf, "HTTP/", 5) == 0) { decode_response(m, all); return; }
     if (d == TRK_DOWN) { m->type = "unknown"; msg_unsupported(m, "unsupported server message"); return; }
     /* request line */

@@ -206,13 +206,15 @@ static void decode_text(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
             m->is_reply.count = 1;
             m->is_reply.accept = true;
         } else {
-            msg_malformed(m, "bad count number \"%.*s\" in +SACK", (int)(cnt.n < 16 ? cnt.n : 16), cnt.s);
+            msg_malformed_at(m, (size_t)(cnt.s - buf), cnt.n, "bad count number \"%.*s\" in +SACK",
+                             (int)(cnt.n < 16 ? cnt.n : 16), cnt.s);
         }
         return;
     }
     if (!resp && !bufd && !ack) {
         m->type = "unknown";
-        msg_unsupported(m, "unsupported message header +%.*s", (int)(pre.n < 8 ? pre.n : 8), pre.s);
+        msg_unsupported_at(m, (size_t)(pre.s - buf), pre.n, "unsupported message header +%.*s",
+                           (int)(pre.n < 8 ? pre.n : 8), pre.s);
         return;
     }
     if (d == TRK_DOWN) field_str(m, "note", STR_MAX, "a device report seen in the server direction");
@@ -271,7 +273,8 @@ static void decode_text(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
     text_positions(m, fl, nf, idi + 1);
     if (!gt) {
         m->type = m->nrec ? "position" : "event";
-        msg_unsupported(m, "unsupported message type %.*s", (int)(code.n < 8 ? code.n : 8), code.s);
+        msg_unsupported_at(m, (size_t)(code.s - buf), code.n, "unsupported message type %.*s",
+                           (int)(code.n < 8 ? code.n : 8), code.s);
         return;
     }
     m->type = gt->type;
@@ -429,7 +432,7 @@ static void decode_2b00(struct trk_rd *rd, struct trk_msg *m)
     if (rd->err) { msg_truncated(m, rd); return; }
     m->type = "position";
     field_str(m, "header", STR_MAX, "2B00");
-    if (len != n) msg_length_mismatch(m, len, n);
+    if (len != n) msg_length_mismatch(m, len, n, 2, 2);
     field_str(m, "flags", STR_MAX, "0x%02X", flags);
     const char *id = imei[0] == '0' ? imei + 1 : imei;
     msg_set_imei(m, id);
@@ -473,7 +476,7 @@ static void decode_binary(struct trk_rd *rd, const struct bhdr *h, struct trk_ms
     int type = rd_peek(rd, 4);
     if (type < 0 || !peek_u(rd, h->len_off, h->len_w, &len)) { rd_skip(rd, n + 1); msg_truncated(m, rd); return; }
     field_str(m, "message_type", STR_MAX, "0x%02X", (unsigned)type);
-    if (len != n) msg_length_mismatch(m, (size_t)len, n);
+    if (len != n) msg_length_mismatch(m, (size_t)len, n, h->len_off, h->len_w);
     rd_skip(rd, rd_left(rd));
     bool loc = !strcmp(h->name, "+RSP") || !strcmp(h->name, "+EVT") || !strcmp(h->name, "+BSP") || !strcmp(h->name, "+BVT");
     size_t body = h->len_off + h->len_w;   /* after the length */

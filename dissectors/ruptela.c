@@ -254,8 +254,8 @@ static void decode_records(struct trk_rd *r, bool ext, struct trk_msg *m)
     }
     if (r->err) { msg_truncated(m, r); return; }
     if (rd_left(r))
-        msg_malformed(m, "%zu bytes left over after %u records at offset %zu", rd_left(r),
-                      (unsigned)count, rd_pos(r));
+        msg_malformed_at(m, rd_pos(r), rd_left(r), "%zu bytes left over after %u records at offset %zu", rd_left(r),
+                         (unsigned)count, rd_pos(r));
 }
 
 /* DTC codes: count u8, then per code: archive flag u8, time u32be, lon, lat i32be x1e7,
@@ -355,12 +355,12 @@ static void decode_up(struct trk_rd *rd, size_t n, struct trk_msg *m)
     msg_field_int(m, "command", cmd);
 
     size_t body = n >= 4 ? n - 4 : 0;                /* bytes between length and CRC fields */
-    if (body != L) msg_length_mismatch(m, L, body);
+    if (body != L) msg_length_mismatch(m, L, body, 0, 2);
     else {
         const uint8_t *s = rd_peek_span(rd, 2, L);
         uint64_t f;
         if (s && rd_peek_be(rd, 2 + L, 2, &f) && f != crc16_kermit(s, L))
-            msg_crc_mismatch(m, "crc", (uint32_t)f, crc16_kermit(s, L), 4);
+            msg_crc_mismatch(m, "crc", (uint32_t)f, crc16_kermit(s, L), 4, 2 + (size_t)L, 2);
     }
     struct trk_rd pl = rd_sub(rd, body >= 9 ? body - 9 : 0);
     rd_skip(rd, 2);
@@ -384,7 +384,7 @@ static void decode_up(struct trk_rd *rd, size_t n, struct trk_msg *m)
         break;
     default:
         if (!known_cmd(cmd)) {
-            msg_unsupported(m, "unsupported command %u", cmd);
+            msg_unsupported_at(m, 10, 1, "unsupported command %u", cmd);   /* after length and IMEI */
             return;
         }
         hex_field(&pl, m, "data", 512);
@@ -400,12 +400,12 @@ static void decode_down(struct trk_rd *rd, size_t n, struct trk_msg *m)
     if (rd->err) { msg_truncated(m, rd); return; }
     msg_field_int(m, "command", cmd);
     size_t body = n >= 4 ? n - 4 : 0;
-    if (body != L) msg_length_mismatch(m, L, body);
+    if (body != L) msg_length_mismatch(m, L, body, 0, 2);
     else {
         const uint8_t *s = rd_peek_span(rd, 2, L);
         uint64_t f;
         if (s && rd_peek_be(rd, 2 + L, 2, &f) && f != crc16_kermit(s, L))
-            msg_crc_mismatch(m, "crc", (uint32_t)f, crc16_kermit(s, L), 4);
+            msg_crc_mismatch(m, "crc", (uint32_t)f, crc16_kermit(s, L), 4, 2 + (size_t)L, 2);
     }
     struct trk_rd pl = rd_sub(rd, body >= 1 ? body - 1 : 0);
     if (cmd >= 100) {

@@ -180,7 +180,7 @@ static void decode_text(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
         snprintf(code, sizeof code, "%.3s", head + hl - 3);
     } else {
         f_text(m, "text", buf, end);
-        msg_unsupported(m, "unsupported message header \"%s\"", head);
+        msg_unsupported_at(m, 0, h, "unsupported message header \"%s\"", head);   /* buf is the frame from 0 */
         return;
     }
     if (model[0]) field_str(m, "model", STR_MAX, "%s", model);
@@ -221,7 +221,7 @@ static void decode_text(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
                 id[fl[1].n] = 0;
                 msg_set_imei(m, id);
             }
-            msg_unsupported(m, "unsupported message type %s", code);
+            msg_unsupported_at(m, hl - 3, 3, "unsupported message type %s", code);   /* the header's last 3 */
             return;
         }
         m->type = t->type;
@@ -296,11 +296,11 @@ static void decode_zip(struct trk_rd *rd, struct trk_msg *m)
     field_str(m, "zip_header", STR_MAX, "0x%02X", hdr);
     msg_set_imei(m, id);
     field_str(m, "device_id", STR_MAX, "%s", id);
-    if (len + 4 != n) msg_length_mismatch(m, len, n >= 4 ? n - 4 : 0);
+    if (len + 4 != n) msg_length_mismatch(m, len, n >= 4 ? n - 4 : 0, 1, 2);
     int etx = rd_peek(rd, n - 1);
-    if (etx != 0x03) msg_malformed(m, "missing 0x03 ETX at offset %zu", n - 1);
+    if (etx != 0x03) msg_malformed_at(m, n - 1, 1, "missing 0x03 ETX at offset %zu", n - 1);
     if (!strcmp(m->type, "unknown")) {
-        msg_unsupported(m, "unsupported zip header 0x%02X", hdr);
+        msg_unsupported_at(m, 3, 1, "unsupported zip header 0x%02X", hdr);
         rd_skip(rd, rd_left(rd));
         return;
     }
@@ -359,7 +359,7 @@ static void decode_universal(struct trk_rd *rd, struct trk_msg *m)
     msg_set_imei(m, id);
     field_str(m, "device_id", STR_MAX, "%s", id);
     field_str(m, "mask", STR_MAX, "0x%06X", (unsigned)mask);
-    if (len + 3 != n) msg_length_mismatch(m, len, n >= 3 ? n - 3 : 0);
+    if (len + 3 != n) msg_length_mismatch(m, len, n >= 3 ? n - 3 : 0, 1, 2);
     struct trk_rd c = rd_sub(rd, n >= 11 ? n - 11 : 0);
     rd_skip(rd, rd_left(rd));
     struct trk_record *r = msg_add_record(m);
@@ -506,7 +506,7 @@ static void st_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, s
     if (text_start_byte(b0)) { decode_text(rd, d, st, m); return; }
     size_t k = rd_left(rd);
     field_hex(m, "data", rd_span(rd, k), k, HEX_MAX);
-    msg_malformed(m, "bad first byte 0x%02X: not a Suntech message", (unsigned)b0);
+    msg_malformed_at(m, 0, 1, "bad first byte 0x%02X: not a Suntech message", (unsigned)b0);
 }
 
 static bool starts(const struct trk_rd *r, size_t at, const char *s)

@@ -348,8 +348,8 @@ static bool read_gh_records(struct trk_rd *r, size_t count, struct trk_msg *m)
         uint8_t gmask = rd_u8(r);
         if (r->err) break;
         if (gmask & 0xF0) {
-            msg_unsupported(m, "unsupported GH3000 global mask 0x%02X at offset %zu", gmask,
-                            rd_pos(r) - 1);
+            msg_unsupported_at(m, rd_pos(r) - 1, 1, "unsupported GH3000 global mask 0x%02X at offset %zu", gmask,
+                               rd_pos(r) - 1);
             return false;
         }
         struct trk_record *rec = msg_add_record(m);
@@ -452,8 +452,8 @@ static unsigned decode_avl_area(struct trk_rd *area, struct trk_msg *m)
         if (!read_gh_records(&recs, n1, m) && m->status != TRK_UNSUPPORTED) {
             if (recs.err) msg_truncated(m, &recs);
             else if (m->nrec == n1)
-                msg_malformed(m, "%zu bytes left over after %u records at offset %zu",
-                              rd_left(&recs), (unsigned)n1, rd_pos(&recs));
+                msg_malformed_at(m, rd_pos(&recs), rd_left(&recs), "%zu bytes left over after %u records at offset %zu",
+                                 rd_left(&recs), (unsigned)n1, rd_pos(&recs));
         }
         return n1;
     }
@@ -468,8 +468,8 @@ static unsigned decode_avl_area(struct trk_rd *area, struct trk_msg *m)
     if (!read_records(&recs, &f, n1, m)) {
         if (recs.err) msg_truncated(m, &recs);
         else if (m->nrec == n1)
-            msg_malformed(m, "%zu bytes left over after %u records at offset %zu",
-                          rd_left(&recs), (unsigned)n1, rd_pos(&recs));
+            msg_malformed_at(m, rd_pos(&recs), rd_left(&recs), "%zu bytes left over after %u records at offset %zu",
+                             rd_left(&recs), (unsigned)n1, rd_pos(&recs));
     }
     return n1;
 }
@@ -515,7 +515,7 @@ static void read_packed_imei(struct trk_rd *r, struct trk_msg *m)
     size_t nd = rd_bcd(r, 8, buf, sizeof buf);
     if (r->err) return;
     if (nd != 16) {
-        msg_malformed(m, "imei field is not 16 decimal digits");
+        msg_malformed_at(m, rd_pos(r) - 8, 8, "imei field is not 16 decimal digits");
         return;
     }
     const char *imei = buf[0] == '0' ? buf + 1 : buf;
@@ -527,6 +527,7 @@ static void read_packed_imei(struct trk_rd *r, struct trk_msg *m)
 static void decode_cmd_area(struct trk_rd *area, struct trk_msg *m)
 {
     size_t len = rd_left(area);
+    size_t at = rd_pos(area);                       /* frame offset of the codec */
     uint8_t codec = rd_u8(area);
     uint8_t q1 = rd_u8(area);
     uint8_t type = rd_u8(area);
@@ -544,7 +545,7 @@ static void decode_cmd_area(struct trk_rd *area, struct trk_msg *m)
     }
 
     size_t have = len >= 8 ? len - 8 : 0;           /* payload bytes between size and qty2 */
-    if (size != have) msg_length_mismatch(m, size, have);
+    if (size != have) msg_length_mismatch(m, size, have, at + 3, 4);
     size_t k = size < have ? size : have;
     struct trk_rd pl = rd_sub(area, k);
     if (len >= 8) {
@@ -555,7 +556,7 @@ static void decode_cmd_area(struct trk_rd *area, struct trk_msg *m)
     switch (codec) {
     case 0x0C:
         if (type != 0x05 && type != 0x06) {
-            msg_unsupported(m, "unsupported codec 12 message type 0x%02X", type);
+            msg_unsupported_at(m, at + 2, 1, "unsupported codec 12 message type 0x%02X", type);
             return;
         }
         payload_fields(&pl, k, m);
@@ -569,7 +570,7 @@ static void decode_cmd_area(struct trk_rd *area, struct trk_msg *m)
     }
     case 0x0E:                                       /* IMEI + command / response */
         if (type != 0x05 && type != 0x06 && type != 0x11) {
-            msg_unsupported(m, "unsupported codec 14 message type 0x%02X", type);
+            msg_unsupported_at(m, at + 2, 1, "unsupported codec 14 message type 0x%02X", type);
             return;
         }
         read_packed_imei(&pl, m);
@@ -605,14 +606,14 @@ static void decode_envelope(struct trk_rd *rd, enum trk_dir d, struct trk_state 
     size_t has = n >= 12 ? n - 12 : 0;
     struct trk_rd area;
     if (has != L) {
-        msg_length_mismatch(m, L, has);
+        msg_length_mismatch(m, L, has, 4, 4);
         area = rd_sub(rd, has);                      /* best effort: up to the last 4 bytes */
     } else {
         const uint8_t *span = rd_peek_span(rd, 8, L);
         area = rd_sub(rd, L);
         uint32_t field = rd_be32(rd);
         uint16_t crc = span ? crc16_arc(span, L) : 0;
-        if (!rd->err && field != crc) msg_crc_mismatch(m, "crc", field, crc, 4);
+        if (!rd->err && field != crc) msg_crc_mismatch(m, "crc", field, crc, 4, rd_pos(rd) - 4, 4);
     }
     int codec = rd_peek(&area, 0);
     if (avl_codec(codec)) {
@@ -625,11 +626,12 @@ static void decode_envelope(struct trk_rd *rd, enum trk_dir d, struct trk_state 
         decode_cmd_area(&area, m);
     } else if (codec < 0) {
         m->type = "unknown";
+        rd_fail(&area);                              /* no codec byte: the area is empty */
         if (m->status == TRK_OK) msg_truncated(m, &area);
     } else {
         m->type = "unknown";
         field_codec(m, codec);
-        msg_unsupported(m, "unsupported codec 0x%02X", (unsigned)codec);
+        msg_unsupported_at(m, rd_pos(&area), 1, "unsupported codec 0x%02X", (unsigned)codec);
     }
 }
 
@@ -640,15 +642,15 @@ static void decode_login(struct trk_rd *rd, struct trk_state *st, struct trk_msg
     char imei[TRK_IMEI_MAX];
     m->type = "login";
     if (rd->err) { msg_truncated(m, rd); return; }
-    if (n - 2 != len) { msg_length_mismatch(m, len, n - 2); return; }
+    if (n - 2 != len) { msg_length_mismatch(m, len, n - 2, 0, 2); return; }
     if (len < 15 || len > 17) {
-        msg_malformed(m, "imei length %u is not 15..17", len);
+        msg_malformed_at(m, 0, 2, "imei length %u is not 15..17", len);
         return;
     }
     for (size_t i = 0; i < len; i++)
         if (!is_digit_at(rd, 2 + i)) {
-            msg_malformed(m, "imei has a non-digit byte 0x%02X at offset %zu",
-                          (unsigned)rd_peek(rd, 2 + i), 2 + i);
+            msg_malformed_at(m, 2 + i, 1, "imei has a non-digit byte 0x%02X at offset %zu",
+                             (unsigned)rd_peek(rd, 2 + i), 2 + i);
             return;
         }
     rd_str(rd, len, imei, sizeof imei);
@@ -676,8 +678,8 @@ static void decode_tcp(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
         if (preamble) { decode_envelope(rd, d, st, m); return; }
         if (rd_peek(rd, 0) == 0 && n >= 2) { decode_login(rd, st, m); return; }
         m->type = "unknown";
-        msg_malformed(m, "not a teltonika device message: starts with 0x%02X",
-                      (unsigned)rd_peek(rd, 0));
+        msg_malformed_at(m, 0, 1, "not a teltonika device message: starts with 0x%02X",
+                         (unsigned)rd_peek(rd, 0));
         return;
     }
 
@@ -690,7 +692,7 @@ static void decode_tcp(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
         m->is_reply.key = 0;
         m->is_reply.accept = b == 0x01;
         if (b > 1) {
-            msg_malformed(m, "login answer 0x%02X is neither 0x01 nor 0x00", b);
+            msg_malformed_at(m, 0, 1, "login answer 0x%02X is neither 0x01 nor 0x00", b);
             return;
         }
         msg_field_str(m, "login", "%s", b ? "accepted" : "rejected");
@@ -701,7 +703,7 @@ static void decode_tcp(struct trk_rd *rd, enum trk_dir d, struct trk_state *st,
         uint32_t cnt = rd_be32(rd);
         if (rd->err) { msg_truncated(m, rd); return; }
         if (rd_left(rd)) {
-            msg_malformed(m, "%zu bytes where a 4-byte record ACK was expected", n);
+            msg_malformed_at(m, 0, n, "%zu bytes where a 4-byte record ACK was expected", n);
             return;
         }
         st->flags &= ~TEL_LOGIN_PENDING;
@@ -723,13 +725,13 @@ static bool udp_imei(struct trk_rd *rd, struct trk_msg *m)
     char imei[TRK_IMEI_MAX];
     if (rd->err) return false;
     if (il == 0 || il >= sizeof imei) {
-        msg_malformed(m, "imei length %u at offset %zu is not plausible", il, rd_pos(rd) - 2);
+        msg_malformed_at(m, rd_pos(rd) - 2, 2, "imei length %u at offset %zu is not plausible", il, rd_pos(rd) - 2);
         return false;
     }
     for (size_t i = 0; i < il; i++)
         if (rd_peek(rd, rd->off + i) >= 0 && !is_digit_at(rd, rd->off + i)) {
-            msg_malformed(m, "imei has a non-digit byte 0x%02X at offset %zu",
-                          (unsigned)rd_peek(rd, rd->off + i), rd_pos(rd) + i);
+            msg_malformed_at(m, rd_pos(rd) + i, 1, "imei has a non-digit byte 0x%02X at offset %zu",
+                             (unsigned)rd_peek(rd, rd->off + i), rd_pos(rd) + i);
             return false;
         }
     if (!rd_str(rd, il, imei, sizeof imei)) return false;
@@ -747,7 +749,7 @@ static void decode_udp(struct trk_rd *rd, enum trk_dir d, struct trk_msg *m)
     uint8_t avl_id = rd_u8(rd);
     m->type = d == TRK_UP ? "position" : "ack";
     if (rd->err) { msg_truncated(m, rd); return; }
-    if ((size_t)len != n - 2) msg_length_mismatch(m, len, n - 2);
+    if ((size_t)len != n - 2) msg_length_mismatch(m, len, n - 2, 0, 2);
     msg_field_int(m, "packet_id", pid);
     msg_field_int(m, "avl_packet_id", avl_id);
 
@@ -776,11 +778,12 @@ static void decode_udp(struct trk_rd *rd, enum trk_dir d, struct trk_msg *m)
         m->want_reply.key = avl_id;
         m->want_reply.count = n1;
     } else if (codec < 0) {
+        rd_fail(&area);                              /* no codec byte after the IMEI */
         msg_truncated(m, &area);
     } else {
         m->type = "unknown";
         field_codec(m, codec);
-        msg_unsupported(m, "unsupported codec 0x%02X", (unsigned)codec);
+        msg_unsupported_at(m, rd_pos(&area), 1, "unsupported codec 0x%02X", (unsigned)codec);
     }
 }
 

@@ -213,7 +213,8 @@ static void set_alarm(struct trk_msg *m, char code)
 }
 
 /* the data of an up message with command cmd; comma = comma form (f = fields after the command) */
-static void up_msg(struct trk_msg *m, const char *cmd, const char *data, char **f, int nf, bool comma)
+/* cmd_at: the frame offset of the 4-character command */
+static void up_msg(struct trk_msg *m, const char *cmd, size_t cmd_at, const char *data, char **f, int nf, bool comma)
 {
     bool loc_cmd = !strncmp(cmd, "BR", 2) || !strcmp(cmd, "BP02") || !strncmp(cmd, "ZC1", 3) ||
                    !strcmp(cmd, "ZC07") || !strncmp(cmd, "DW3", 3) || !strcmp(cmd, "BP04");
@@ -310,7 +311,7 @@ static void up_msg(struct trk_msg *m, const char *cmd, const char *data, char **
     }
     m->type = "unknown";
     if (*data) field_str(m, "data", STR_MAX, "%s", data);
-    msg_unsupported(m, "unsupported message type %s", cmd);
+    msg_unsupported_at(m, cmd_at, 4, "unsupported message type %s", cmd);
 }
 
 static void down_msg(struct trk_msg *m, const char *cmd, const char *data)
@@ -350,6 +351,7 @@ static void tk103_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st
 
     char id[24], cmd[5];
     const char *data;
+    size_t cmd_at;                        /* buf holds the frame from offset 0 */
     bool comma = false;
     const char *c1 = strchr(s, ',');
     if (c1 && c1 - s >= 1 && c1 - s <= 20 && strlen(c1 + 1) >= 4 && cmd_like(c1 + 1) &&
@@ -359,6 +361,7 @@ static void tk103_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st
         id[c1 - s] = 0;
         memcpy(cmd, c1 + 1, 4);
         cmd[4] = 0;
+        cmd_at = (size_t)(c1 + 1 - buf);
         data = c1[5] ? c1 + 6 : c1 + 5;
     } else {
         /* compact: the command follows the ID, as a rule at offset 12 */
@@ -376,6 +379,7 @@ static void tk103_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st
         id[at] = 0;
         memcpy(cmd, s + at, 4);
         cmd[4] = 0;
+        cmd_at = (size_t)(s + at - buf);
         data = s + at + 4;
     }
     msg_set_imei(m, id);
@@ -387,7 +391,7 @@ static void tk103_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st
     if (comma) nf = split_inplace(tmp, ',', f, MAXF);
     else if (*tmp == ',') nf = split_inplace(tmp + 1, ',', f, MAXF);
     if (d == TRK_DOWN) down_msg(m, cmd, data);
-    else up_msg(m, cmd, data, f, nf, comma);
+    else up_msg(m, cmd, cmd_at, data, f, nf, comma);
 }
 
 /* ---------------------------------------------------------------- framing */

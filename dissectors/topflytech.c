@@ -379,7 +379,7 @@ static void tft_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, 
     m->type = "unknown";
     if (rd->err) { msg_truncated(m, rd); return; }
     if (!is_header(h0, h1)) {
-        msg_malformed(m, "bad header bytes 0x%02X%02X", h0, h1);
+        msg_malformed_at(m, 0, 2, "bad header bytes 0x%02X%02X", h0, h1);
         return;
     }
     char imei[20];
@@ -390,12 +390,12 @@ static void tft_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, 
         msg_set_imei(m, id);
         msg_field_str(m, "imei", "%s", id);
     } else {
-        msg_malformed(m, "imei field is not 16 decimal digits");
+        msg_malformed_at(m, 7, 8, "imei field is not 16 decimal digits");   /* after header, type, length, serial */
     }
     msg_field_str(m, "header", "%c%c", h0, h1);
     msg_field_str(m, "message_type", "0x%02X", type);
     msg_field_int(m, "serial", serial);
-    if (L != n) msg_length_mismatch(m, L, n);
+    if (L != n) msg_length_mismatch(m, L, n, 3, 2);
     size_t blen = (L >= TFT_HDR && L < n ? L : n) - TFT_HDR;   /* n >= TFT_HDR here */
     struct trk_rd b = rd_sub(rd, blen);
     uint32_t key = (uint32_t)type << 16 | serial;
@@ -440,7 +440,7 @@ static void tft_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, 
             m->type = "event";
             decode_behaviour(&b, type, m);
         } else if (type == 0x06) {
-            msg_unsupported(m, "unsupported message type 0x06");
+            msg_unsupported_at(m, 2, 1, "unsupported message type 0x06");
         } else {
             m->type = "info";
             decode_network(&b, m);
@@ -469,7 +469,7 @@ static void tft_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st, 
         decode_reply_text(&b, m);
         break;
     default:
-        msg_unsupported(m, "unsupported message type 0x%02X", type);
+        msg_unsupported_at(m, 2, 1, "unsupported message type 0x%02X", type);
         break;
     }
 }

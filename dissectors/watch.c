@@ -361,7 +361,10 @@ static bool command_reply_type(struct tok t)
     return false;
 }
 
-static void decode_content(struct trk_msg *m, enum trk_dir d, struct tok content, bool binary_tail)
+/* content_at: the frame offset of the content's first byte, SIZE_MAX when
+ * escapes were undone (offsets in the content are not the frame's then) */
+static void decode_content(struct trk_msg *m, enum trk_dir d, struct tok content, bool binary_tail,
+                           size_t content_at)
 {
     struct tok f[MAXF];
     size_t nf = tok_split_all(content, ',', f, MAXF);
@@ -446,7 +449,8 @@ static void decode_content(struct trk_msg *m, enum trk_dir d, struct tok content
             t[i] = (c < 0x20 || c >= 0x7f) ? '.' : (char)c;
         }
         t[k] = 0;
-        msg_unsupported(m, "unsupported message type %s", t);
+        if (content_at == SIZE_MAX) msg_unsupported(m, "unsupported message type %s", t);
+        else msg_unsupported_at(m, content_at + (size_t)(type.s - content.s), type.n, "unsupported message type %s", t);
     }
 }
 
@@ -499,7 +503,7 @@ static void watch_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st
         for (size_t i = h.hs; i < cend && tl < sizeof text; i++) text[tl++] = (char)rd_peek(rd, i);
         escaped = false;
     } else if (ul != h.len) {
-        msg_length_mismatch(m, h.len, ul);
+        msg_length_mismatch(m, h.len, ul, h.hs - 5, 4);   /* 4 hex digits before the '*' */
     }
     if (!closed) msg_malformed(m, "missing ] at the end of the frame");
     if (escaped && field_room(m, "escaped")) msg_field_bool(m, "escaped", true);
@@ -511,7 +515,7 @@ static void watch_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *st
         unsigned char c = (unsigned char)text[i];
         if (c < 0x20 || c >= 0x7f) { binary = true; break; }
     }
-    decode_content(m, d, content, binary);
+    decode_content(m, d, content, binary, escaped ? SIZE_MAX : h.hs);
 }
 
 static const uint16_t watch_ports[] = { 5093, 0 };

@@ -161,18 +161,19 @@ static bool data_body(struct trk_msg *m, struct tok body, bool short_form, bool 
     return true;
 }
 
-/* Checks a v2.0 CRC: `upto` bytes of the body are covered, `t` is the CRC token. */
-static void check_crc(struct trk_msg *m, struct tok body, size_t upto, struct tok t)
+/* Checks a v2.0 CRC: `upto` bytes of the body are covered, `t` is the CRC token;
+ * `line` is the copy of the whole frame the tokens point into. */
+static void check_crc(struct trk_msg *m, const char *line, struct tok body, size_t upto, struct tok t)
 {
     unsigned field;
     if (!tok_crc(t, &field)) return;
     unsigned comp = crc16_arc((const uint8_t *)body.s, upto);
-    if (comp != field) msg_crc_mismatch(m, "crc", field, comp, 4);
+    if (comp != field) msg_crc_mismatch(m, "crc", field, comp, 4, (size_t)(t.s - line), t.n);
     else if (field_room(m, "crc")) msg_field_str(m, "crc", "%04X", field);
 }
 
 /* body minus a trailing `;crc` when the field count says v2.0 */
-static struct tok strip_crc(struct trk_msg *m, struct tok body, size_t v2_fields, bool v2)
+static struct tok strip_crc(struct trk_msg *m, const char *line, struct tok body, size_t v2_fields, bool v2)
 {
     struct tok f[MAXF];
     size_t nf = tok_split_all(body, ';', f, MAXF);
@@ -180,7 +181,7 @@ static struct tok strip_crc(struct trk_msg *m, struct tok body, size_t v2_fields
     if (nf < 2 || nf > MAXF) return body;
     if ((nf == v2_fields || (v2 && v2_fields == 0)) && tok_crc(f[nf - 1], &dummy)) {
         size_t upto = (size_t)(f[nf - 1].s - body.s);
-        check_crc(m, body, upto, f[nf - 1]);
+        check_crc(m, line, body, upto, f[nf - 1]);
         body.n = upto - 1;     /* drop the ';' too */
     }
     return body;
@@ -217,7 +218,7 @@ static void set_id(struct trk_msg *m, struct tok t)
     if (o) msg_set_imei(m, buf);
 }
 
-static void decode_login(struct trk_msg *m, struct trk_state *st, struct tok body)
+static void decode_login(struct trk_msg *m, struct trk_state *st, const char *line, struct tok body)
 {
     struct tok f[8];
     size_t nf = tok_split_all(body, ';', f, 8);
@@ -232,7 +233,7 @@ static void decode_login(struct trk_msg *m, struct trk_state *st, struct tok bod
         if (nf >= 4) {
             unsigned v;
             if (!tok_crc(f[nf - 1], &v)) { msg_malformed(m, "login CRC field is not hex"); return; }
-            check_crc(m, body, (size_t)(f[nf - 1].s - body.s), f[nf - 1]);
+            check_crc(m, line, body, (size_t)(f[nf - 1].s - body.s), f[nf - 1]);
         }
         return;
     }
@@ -242,7 +243,7 @@ static void decode_login(struct trk_msg *m, struct trk_state *st, struct tok bod
     if (nf >= 2 && !tok_na(f[1])) tok_field(m, "password", f[1], TOK_SHOWN, TOK_FLAGS);
 }
 
-static void decode_blackbox(struct trk_msg *m, struct trk_state *st, struct tok body)
+static void decode_blackbox(struct trk_msg *m, struct trk_state *st, const char *line, struct tok body)
 {
     struct tok recs[TRK_MAX_REC + 1];
     size_t nr = tok_split_all(body, '|', recs, TRK_MAX_REC + 1);
@@ -251,11 +252,11 @@ static void decode_blackbox(struct trk_msg *m, struct trk_state *st, struct tok 
     m->type = "position";
     /* v2.0: the last piece is the CRC over everything before it */
     if (use >= 2 && recs[use - 1].n <= 6 && tok_crc(recs[use - 1], &crc)) {
-        check_crc(m, body, (size_t)(recs[use - 1].s - body.s), recs[use - 1]);
+        check_crc(m, line, body, (size_t)(recs[use - 1].s - body.s), recs[use - 1]);
         use--;
         nr--;
     } else if (use == 1) {
-        recs[0] = strip_crc(m, recs[0], 17, false);
+        recs[0] = strip_crc(m, line, recs[0], 17, false);
     }
     if (nr > use) m->overflow = true;
     size_t done = 0;
@@ -267,26 +268,26 @@ static void decode_blackbox(struct trk_msg *m, struct trk_state *st, struct tok 
     set_reply(m, K_BLACKBOX, (uint32_t)done);
 }
 
-static void decode_up(struct trk_msg *m, struct trk_state *st, struct tok type, struct tok body)
+static void decode_up(struct trk_msg *m, struct trk_state *st, const char *line, struct tok type, struct tok body)
 {
     bool v2 = (st->flags & W_V2) != 0;
-    if (tok_is(type, "L")) decode_login(m, st, body);
+    if (tok_is(type, "L")) decode_login(m, st, line, body);
     else if (tok_is(type, "SD")) {
         m->type = "position";
         set_reply(m, K_DATA, 1);
-        data_body(m, strip_crc(m, body, 11, false), true, true, "SD");
+        data_body(m, strip_crc(m, line, body, 11, false), true, true, "SD");
     } else if (tok_is(type, "D")) {
         m->type = "position";
         set_reply(m, K_DATA, 1);
-        data_body(m, strip_crc(m, body, 17, false), false, true, "D");
-    } else if (tok_is(type, "B")) decode_blackbox(m, st, body);
+        data_body(m, strip_crc(m, line, body, 17, false), false, true, "D");
+    } else if (tok_is(type, "B")) decode_blackbox(m, st, line, body);
     else if (tok_is(type, "P")) {
         m->type = "heartbeat";
         set_reply(m, K_PING, 1);
     } else if (tok_is(type, "M")) {
         m->type = "text";
         set_reply(m, K_MSG, 1);
-        if (v2) body = strip_crc(m, body, 0, true);
+        if (v2) body = strip_crc(m, line, body, 0, true);
         tok_field(m, "text", body, TOK_SHOWN, TOK_FLAGS);
     } else if (tok_is(type, "I")) {
         struct tok f[8];
@@ -304,11 +305,11 @@ static void decode_up(struct trk_msg *m, struct trk_state *st, struct tok type, 
         size_t k = type.n < sizeof t - 1 ? type.n : sizeof t - 1;
         memcpy(t, type.s, k);
         t[k] = 0;
-        msg_unsupported(m, "unsupported packet type %s", t);
+        msg_unsupported_at(m, (size_t)(type.s - line), type.n, "unsupported packet type %s", t);
     }
 }
 
-static void decode_down(struct trk_msg *m, struct tok type, struct tok body)
+static void decode_down(struct trk_msg *m, const char *line, struct tok type, struct tok body)
 {
     bool one = tok_is(body, "1");
     if (tok_is(type, "AL")) ack(m, K_LOGIN, body, one);
@@ -333,7 +334,7 @@ static void decode_down(struct trk_msg *m, struct tok type, struct tok body)
         size_t k = type.n < sizeof t - 1 ? type.n : sizeof t - 1;
         memcpy(t, type.s, k);
         t[k] = 0;
-        msg_unsupported(m, "unsupported packet type %s", t);
+        msg_unsupported_at(m, (size_t)(type.s - line), type.n, "unsupported packet type %s", t);
     }
 }
 
@@ -371,8 +372,8 @@ static void wialon_decode(struct trk_rd *rd, enum trk_dir d, struct trk_state *s
     }
     struct tok type = { line + ts, te - ts };
     struct tok body = { line + te + 1, n - te - 1 };
-    if (d == TRK_DOWN) decode_down(m, type, body);
-    else decode_up(m, st, type, body);
+    if (d == TRK_DOWN) decode_down(m, line, type, body);
+    else decode_up(m, st, line, type, body);
 }
 
 /* ----------------------------------------------------------------- probe */

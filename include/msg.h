@@ -101,6 +101,10 @@ struct trk_msg {
     bool imei_from_session;
     enum trk_status status;
     char problem[TRK_PROBLEM_MAX];
+    /* the problem's bytes: [problem_off, problem_off + problem_len) of the frame the
+     * dissector decoded (m->raw), when has_problem_span; set with the problem's text */
+    bool has_problem_span;
+    size_t problem_off, problem_len;
 
     size_t nrec;
     struct trk_record rec[TRK_MAX_REC];
@@ -126,16 +130,29 @@ struct trk_msg {
 
 void msg_reset(struct trk_msg *m);
 
-/* status setters: the first problem stays (it is the cause); later ones are ignored */
+/* status setters: the first problem stays (it is the cause); later ones are ignored.
+ * Its byte range goes with it: a problem set without one has none, even if an
+ * ignored later call names bytes. */
 void msg_malformed(struct trk_msg *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void msg_unsupported(struct trk_msg *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* "truncated at offset N" from a failed reader (offset where the read failed) */
+/* the same with the problem's bytes: `len` bytes at offset `off` of the frame the
+ * dissector was given (len 0: no byte range) */
+void msg_malformed_at(struct trk_msg *m, size_t off, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void msg_unsupported_at(struct trk_msg *m, size_t off, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* "truncated at offset N" from a failed reader (offset where the read failed); the
+ * bytes from there to the end of the reader's window, which must be in frame
+ * offsets (rd_sub keeps them; a reader over a copy must not be passed) */
 struct trk_rd;
 void msg_truncated(struct trk_msg *m, const struct trk_rd *rd);
-/* "crc mismatch: field 0x1234, computed 0xC7CF" with the width in hex digits */
-void msg_crc_mismatch(struct trk_msg *m, const char *what, uint32_t field, uint32_t computed, int digits);
-/* "length field says N, frame has M" */
-void msg_length_mismatch(struct trk_msg *m, size_t says, size_t has);
+/* "crc mismatch: field 0x1234, computed 0xC7CF" with the width in hex digits; the
+ * checksum field is `len` bytes at frame offset `off` (as sent: hex text, escaped) */
+void msg_crc_mismatch(struct trk_msg *m, const char *what, uint32_t field, uint32_t computed, int digits,
+                      size_t off, size_t len);
+/* "length field says N, frame has M"; the length field is `len` bytes at frame
+ * offset `off` (len 0: not known) */
+void msg_length_mismatch(struct trk_msg *m, size_t says, size_t has, size_t off, size_t len);
 
 /* arena strings (NULL when the arena is full; m->overflow is set) */
 const char *msg_strdup(struct trk_msg *m, const char *s, size_t n);

@@ -54,6 +54,8 @@ struct mlog_msg {
     struct trk_ack ack;                /* reply: what it answers; request: its verdict */
     size_t rawlen, rawkept;
     const char *problem;               /* "" when ok */
+    bool has_problem_span;             /* the problem's bytes: problem_len at problem_off of raw */
+    size_t problem_off, problem_len;
     const uint8_t *raw;
     /* the decoded values, copied as they are (rendered only when shown) */
     size_t nfield, nrec, nio;

@@ -210,8 +210,6 @@ void tui_msg_time(int64_t ns, char *buf, size_t n);
 void tui_msg_verdict(const struct mlog_msg *e, char *buf, size_t n);
 void tui_msgview_draw(int y0);
 bool tui_msgview_key(int key);
-/* the byte range a message's problem points at: false when it names none */
-bool tui_problem_span(const char *problem, const uint8_t *raw, size_t n, size_t *from, size_t *len);
 void tui_help_draw(int y0);
 bool tui_help_key(int key);
 void tui_findings_draw(int y0);

@@ -102,11 +102,12 @@ static void emit_garbage(struct framer *f, const struct dissector *d, enum trk_d
     m->dir = dir;
     m->transport = transport;
     m->type = "garbage";
+    /* the problem is every byte shown */
     if (f->after_gap)
-        msg_malformed(m, "%zu bytes skipped after a capture gap: no %s frame start",
-                      f->garbage, m->proto);
+        msg_malformed_at(m, 0, shown, "%zu bytes skipped after a capture gap: no %s frame start",
+                         f->garbage, m->proto);
     else
-        msg_malformed(m, "%zu bytes skipped: no %s frame start", f->garbage, m->proto);
+        msg_malformed_at(m, 0, shown, "%zu bytes skipped: no %s frame start", f->garbage, m->proto);
     m->raw = f->gbuf;
     m->rawlen = shown;
     f->garbage = 0;
@@ -174,7 +175,7 @@ bool framer_flush(struct framer *f, const struct dissector *d, struct trk_state 
      * dissector names the truncation, and never report it as ok */
     framer_decode(d, st, dir, st->transport, p, n, m);
     if (m->status != TRK_MALFORMED && !f->whole_input)
-        msg_malformed(m, "incomplete at end of stream: %zu bytes", n);
+        msg_malformed_at(m, 0, n, "incomplete at end of stream: %zu bytes", n);
     consume(f, n);
     return true;
 }
@@ -194,7 +195,7 @@ bool framer_gap(struct framer *f, const struct dissector *d, enum trk_dir dir, u
     m->dir = dir;
     m->transport = transport;
     m->type = "fragment";
-    msg_malformed(m, "incomplete message: %zu bytes, then %zu bytes lost in the capture", n, gap);
+    msg_malformed_at(m, 0, n, "incomplete message: %zu bytes, then %zu bytes lost in the capture", n, gap);
     m->raw = p;
     m->rawlen = n;
     return true;

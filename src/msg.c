@@ -15,6 +15,8 @@ void msg_reset(struct trk_msg *m)
     m->imei_from_session = false;
     m->status = TRK_OK;
     m->problem[0] = 0;
+    m->has_problem_span = false;
+    m->problem_off = m->problem_len = 0;
     m->nrec = m->nio = m->nfield = 0;
     m->overflow = false;
     memset(&m->want_reply, 0, sizeof m->want_reply);
@@ -26,20 +28,26 @@ void msg_reset(struct trk_msg *m)
     m->arena_len = 0;
 }
 
-static void set_status(struct trk_msg *m, enum trk_status st, const char *fmt, va_list ap)
+/* sets the status, the problem and its byte range (len 0: none) unless an
+ * earlier problem stays */
+static void set_status(struct trk_msg *m, enum trk_status st, size_t off, size_t len, const char *fmt,
+                       va_list ap)
 {
     /* malformed outranks unsupported: a broken frame is the cause to report */
     if (m->status == TRK_MALFORMED) return;
     if (m->status == TRK_UNSUPPORTED && st == TRK_UNSUPPORTED) return;
     m->status = st;
     vsnprintf(m->problem, sizeof m->problem, fmt, ap);
+    m->has_problem_span = len > 0;
+    m->problem_off = len ? off : 0;
+    m->problem_len = len;
 }
 
 void msg_malformed(struct trk_msg *m, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    set_status(m, TRK_MALFORMED, fmt, ap);
+    set_status(m, TRK_MALFORMED, 0, 0, fmt, ap);
     va_end(ap);
 }
 
@@ -47,24 +55,42 @@ void msg_unsupported(struct trk_msg *m, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    set_status(m, TRK_UNSUPPORTED, fmt, ap);
+    set_status(m, TRK_UNSUPPORTED, 0, 0, fmt, ap);
+    va_end(ap);
+}
+
+void msg_malformed_at(struct trk_msg *m, size_t off, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    set_status(m, TRK_MALFORMED, off, len, fmt, ap);
+    va_end(ap);
+}
+
+void msg_unsupported_at(struct trk_msg *m, size_t off, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    set_status(m, TRK_UNSUPPORTED, off, len, fmt, ap);
     va_end(ap);
 }
 
 void msg_truncated(struct trk_msg *m, const struct trk_rd *rd)
 {
-    msg_malformed(m, "truncated at offset %zu", rd->err_off);
+    size_t at = rd->err ? rd->err_off : rd_pos(rd), end = rd->base + rd->n;
+    msg_malformed_at(m, at, at < end ? end - at : 0, "truncated at offset %zu", at);
 }
 
-void msg_crc_mismatch(struct trk_msg *m, const char *what, uint32_t field, uint32_t computed, int digits)
+void msg_crc_mismatch(struct trk_msg *m, const char *what, uint32_t field, uint32_t computed, int digits,
+                      size_t off, size_t len)
 {
-    msg_malformed(m, "%s mismatch: field 0x%0*X, computed 0x%0*X", what ? what : "crc",
-                  digits, field, digits, computed);
+    msg_malformed_at(m, off, len, "%s mismatch: field 0x%0*X, computed 0x%0*X", what ? what : "crc", digits,
+                     field, digits, computed);
 }
 
-void msg_length_mismatch(struct trk_msg *m, size_t says, size_t has)
+void msg_length_mismatch(struct trk_msg *m, size_t says, size_t has, size_t off, size_t len)
 {
-    msg_malformed(m, "length field says %zu, frame has %zu", says, has);
+    msg_malformed_at(m, off, len, "length field says %zu, frame has %zu", says, has);
 }
 
 const char *msg_strdup(struct trk_msg *m, const char *s, size_t n)

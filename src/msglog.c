@@ -110,6 +110,9 @@ static const struct trk_msg *rebuild(const struct mlog_msg *e)
     snprintf(m.imei, sizeof m.imei, "%s", e->imei);
     m.status = (enum trk_status)e->status;
     snprintf(m.problem, sizeof m.problem, "%s", e->problem);
+    m.has_problem_span = e->has_problem_span;
+    m.problem_off = e->problem_off;
+    m.problem_len = e->problem_len;
     m.nfield = e->nfield;
     memcpy(m.field, e->field, e->nfield * sizeof *e->field);
     m.nrec = e->nrec;
@@ -205,6 +208,11 @@ void msglog_add(struct logq *q, const struct trk_msg *m, const struct conn *c)
     memcpy(s, m->problem, plen);
     s[plen] = 0;
     s += plen + 1;
+    if (m->status != TRK_OK && m->has_problem_span) {
+        e->has_problem_span = true;
+        e->problem_off = m->problem_off;
+        e->problem_len = m->problem_len;
+    }
     e->raw = (const uint8_t *)s;
     if (rawkept) memcpy(s, m->raw, rawkept);
     e->rawlen = m->raw ? m->rawlen : 0;

@@ -306,6 +306,14 @@ void render_json(struct sbuf *b, const struct trk_msg *m, const struct conn *c, 
     key(&w, "type", &first); jstr(&w, m->type);
     key(&w, "status", &first); jstr(&w, status_name(m->status));
     if (m->status != TRK_OK) { key(&w, "problem", &first); jstr(&w, m->problem); }
+    if (m->status != TRK_OK && m->has_problem_span) {
+        key(&w, "problem_bytes", &first);
+        PUT(&w, "{\"offset\":");
+        ju64(&w, (unsigned long long)m->problem_off);
+        PUT(&w, ",\"length\":");
+        ju64(&w, (unsigned long long)m->problem_len);
+        putc1(&w, '}');
+    }
     key(&w, "records", &first);
     putc1(&w, '[');
     for (size_t i = 0; i < m->nrec; i++) {

@@ -108,6 +108,9 @@ static void emit_unknown(struct session *s, struct conn *c, enum trk_dir d, cons
              n > UNKNOWN_SHOWN ? ", first 2048 shown" : "");
     m->raw = p;
     m->rawlen = n > UNKNOWN_SHOWN ? UNKNOWN_SHOWN : n;
+    m->has_problem_span = m->rawlen > 0;      /* none of the bytes is understood */
+    m->problem_off = 0;
+    m->problem_len = m->rawlen;
     emit(s, c, m, ts);
 }
 

@@ -1,8 +1,8 @@
 /* tui_msgview.c: one message in `top`: where and when, the status and the
  * exact problem, the server's verdict, the decoded fields and records, then
- * the raw bytes as a hex dump with the bytes the problem points at
- * highlighted.  Up/Down scroll, e jumps to the next message with an error,
- * Esc goes back to the list. */
+ * the raw bytes as a hex dump with the problem's bytes (as the dissector
+ * named them) highlighted.  Up/Down scroll, e jumps to the next message with
+ * an error, Esc goes back to the list. */
 #include <curses.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,81 +11,6 @@
 
 #include "printers.h"
 #include "tui.h"
-
-/* ---- the bytes a problem text points at ---- */
-
-static bool parse_hex(const char *s, uint32_t *v, int *digits)
-{
-    if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X')) return false;
-    char *end;
-    unsigned long x = strtoul(s + 2, &end, 16);
-    *digits = (int)(end - (s + 2));
-    if (*digits < 2 || *digits > 8) return false;
-    *v = (uint32_t)x;
-    return true;
-}
-
-/* the last place of `pat` in raw */
-static bool find_last(const uint8_t *raw, size_t n, const uint8_t *pat, size_t k, size_t *at)
-{
-    if (!k || k > n) return false;
-    for (size_t i = n - k + 1; i-- > 0;)
-        if (memcmp(raw + i, pat, k) == 0) { *at = i; return true; }
-    return false;
-}
-
-bool tui_problem_span(const char *problem, const uint8_t *raw, size_t n, size_t *from, size_t *len)
-{
-    if (!problem || !*problem || !n) return false;
-    const char *p;
-    /* "crc mismatch: field 0x1234, computed ..." : the field's bytes, binary or as hex text */
-    if ((p = strstr(problem, "mismatch: field ")) != NULL) {
-        uint32_t v;
-        int digits;
-        if (!parse_hex(p + 16, &v, &digits)) return false;
-        size_t k = (size_t)(digits + 1) / 2;
-        uint8_t be[4], le[4];
-        for (size_t i = 0; i < k; i++) {
-            be[i] = (uint8_t)(v >> (8 * (k - 1 - i)));
-            le[i] = (uint8_t)(v >> (8 * i));
-        }
-        char txt[12], up[12];
-        snprintf(txt, sizeof txt, "%0*x", digits, v);
-        snprintf(up, sizeof up, "%0*X", digits, v);
-        size_t at = 0, best = 0;
-        bool found = false;
-        size_t blen = 0;
-        const struct { const uint8_t *p; size_t k; } pats[] = {
-            {be, k}, {le, k}, {(const uint8_t *)txt, strlen(txt)}, {(const uint8_t *)up, strlen(up)}};
-        for (size_t i = 0; i < 4; i++)      /* the one nearest the end: checksums close a message */
-            if (find_last(raw, n, pats[i].p, pats[i].k, &at) && (!found || at > best)) {
-                best = at;
-                blen = pats[i].k;
-                found = true;
-            }
-        if (!found) return false;
-        *from = best;
-        *len = blen;
-        return true;
-    }
-    /* "... at offset N ...": a byte ("byte 0x.. at offset N"), else from N to the end */
-    if ((p = strstr(problem, "offset ")) != NULL) {
-        char *end;
-        unsigned long off = strtoul(p + 7, &end, 10);
-        if (end == p + 7) return false;
-        if (off >= n) off = n - 1;
-        *from = off;
-        *len = strstr(problem, "byte 0x") && strstr(problem, "byte 0x") < p ? 1 : n - off;
-        return true;
-    }
-    /* the whole message is the problem: skipped garbage, an incomplete message */
-    if (strstr(problem, "skipped") || strstr(problem, "incomplete") || strstr(problem, "no ") == problem) {
-        *from = 0;
-        *len = n;
-        return true;
-    }
-    return false;
-}
 
 /* ---- the lines of the view ---- */
 
@@ -162,7 +87,10 @@ static void build(const struct mlog_msg *e)
         s += k + (nl ? 1 : 0);
     }
     add(R_NORMAL, -1, "%s", "");
-    hl = e->status != TRK_OK && tui_problem_span(e->problem, e->raw, e->rawkept, &hl_from, &hl_len);
+    /* the problem's bytes, as the dissector that found it named them */
+    hl = e->status != TRK_OK && e->has_problem_span && e->problem_len > 0 && e->problem_off < e->rawlen;
+    hl_from = hl ? e->problem_off : 0;
+    hl_len = hl ? (e->problem_len < e->rawlen - e->problem_off ? e->problem_len : e->rawlen - e->problem_off) : 0;
     if (hl)
         add(R_TITLE, -1, "raw: %zu bytes; the problem's bytes (offset %zu to %zu) highlighted", e->rawlen, hl_from,
             hl_from + hl_len - 1);

@@ -92,6 +92,22 @@ expect_rc 0 "$T" -r captures/demo.pcap -j
 eq "$(lines "$OUT" '^{"schema":"trackdump.message/1","ts":"20[0-9-]*T[0-9:.]*Z","src":"127.0.0.1:[0-9]*","dst":"127.0.0.1:[0-9]*","transport":"tcp","dir":"\(up\|down\)","proto":"\(teltonika\|gt06\)","imei":"[0-9]*","type":"[a-z-]*","status":"ok","records":\[.*\],"fields":{.*},"hex":"[0-9a-f]*"\(,"ack":{"status":"ok","latency_ms":[0-9.]*}\)\?}$')" "$all" "JSON lines"
 has "$OUT" '"records":\[{"time":"20[0-9-]*T[0-9:.]*Z","valid":true,"lat":[0-9.-]*,"lon":[0-9.-]*'
 
+# JSON: the bytes of a problem, as the dissector that found it names them
+# (report-bad-firmware: 3 GT06 CRC mismatches, 3 Teltonika codec 0x77)
+expect_rc 0 "$T" -r captures/report-bad-firmware.pcap -j
+eq "$(lines "$OUT" '"status":"ok".*"problem_bytes"')" 0 "JSON: no problem bytes on ok messages"
+eq "$(lines "$OUT" '"proto":"gt06".*"problem":"crc mismatch: field 0x[0-9A-F]*, computed 0x[0-9A-F]*","problem_bytes":{"offset":35,"length":2}')" 3 \
+    "JSON: GT06 CRC mismatches name the CRC's 2 bytes before 0d0a of 39"
+eq "$(lines "$OUT" '"proto":"teltonika".*"problem":"unsupported codec 0x77","problem_bytes":{"offset":8,"length":1}')" 3 \
+    "JSON: unsupported codec names the codec byte"
+# the bytes named hold the values the problem text names
+printf '%s\n' "$OUT" | sed -n 's/.*"problem":"[^"]*\(field \|codec \)0x\([0-9A-F]*\)[^"]*","problem_bytes":{"offset":\([0-9]*\),"length":\([0-9]*\)}.*"hex":"\([0-9a-f]*\)".*/\2 \3 \4 \5/p' >"$TMP/spans"
+eq "$(wc -l <"$TMP/spans")" 6 "JSON: 6 problems with their bytes"
+while read -r value off len hex; do
+    eq "$(printf '%s' "$hex" | cut -c$((2 * off + 1))-$((2 * (off + len))))" "$(printf '%s' "$value" | tr 'A-F' 'a-f')" \
+        "JSON: the bytes at $off..$((off + len - 1)) are the value named"
+done <"$TMP/spans"
+
 # decode: the Teltonika vendor example, auto-detected
 AVL=000000000000003608010000016B40D8EA30010000000000000000000000000000000105021503010101425E0F01F10000601A014E0000000000000000010000C7CF
 expect_rc 0 "$T" decode $AVL
@@ -106,6 +122,8 @@ has "$(cat "$TMP/o")" "\[2\] up teltonika 356307042441013 position"
 BADCRC=$(echo $AVL | sed 's/C7CF$/C7CE/')
 expect_rc 0 "$T" decode -P teltonika $BADCRC
 has "$OUT" "malformed: crc mismatch: field 0xC7CE, computed 0xC7CF"
+expect_rc 0 "$T" decode -j -P teltonika $BADCRC
+has "$OUT" '"problem":"crc mismatch: field 0xC7CE, computed 0xC7CF","problem_bytes":{"offset":62,"length":4}'
 # GT06 login and its reply, by alias and auto-detection
 expect_rc 0 "$T" decode 78780D01012345678901234500018CDD0D0A
 has "$OUT" "gt06 123456789012345 login"

@@ -3,8 +3,9 @@
  * claims more bytes than it was given; the input runs as a TCP stream through
  * the framer in both directions, whole, in two pieces split at a point taken
  * from the input, and in varying chunks, as a capture and as a whole input; and
- * as UDP datagrams where the protocol uses UDP.  Each run starts from a fresh
- * session state, which a target may prepare (e.g. a negotiated record layout). */
+ * as UDP datagrams where the protocol uses UDP.  Every message's problem bytes
+ * lie within its frame.  Each run starts from a fresh session state, which a
+ * target may prepare (e.g. a negotiated record layout). */
 #ifndef TRK_FUZZ_DISSECTOR_H
 #define TRK_FUZZ_DISSECTOR_H
 
@@ -26,9 +27,17 @@ static void fz_state(struct trk_state *st, unsigned transport, fz_prepare_fn pre
     if (prep) prep(st, data, size);
 }
 
+/* a message as the framer hands it on: its raw bytes are there, and the
+ * problem's byte range, when one is named, lies within them and goes with a
+ * problem */
 static void fz_take(void)
 {
-    if (fz_msg.rawlen > 0 && !fz_msg.raw) __builtin_trap();
+    const struct trk_msg *m = &fz_msg;
+    if (m->rawlen > 0 && !m->raw) __builtin_trap();
+    if (m->has_problem_span) {
+        if (m->status == TRK_OK || m->problem_len == 0) __builtin_trap();
+        if (m->problem_off > m->rawlen || m->problem_len > m->rawlen - m->problem_off) __builtin_trap();
+    }
 }
 
 /* the stream in pieces: `step` 0 = two pieces split at `split`, else chunks of varying size */

@@ -28,6 +28,9 @@ static void check_msg(const struct trk_msg *m)
     if (strnlen(m->imei, sizeof m->imei) == sizeof m->imei) __builtin_trap();
     if (strnlen(m->problem, sizeof m->problem) == sizeof m->problem) __builtin_trap();
     if ((m->status == TRK_OK) != (m->problem[0] == 0)) __builtin_trap();
+    if (m->has_problem_span && (m->status == TRK_OK || m->problem_len == 0 || m->problem_off > m->rawlen ||
+                                m->problem_len > m->rawlen - m->problem_off))
+        __builtin_trap();
     if (m->nrec > TRK_MAX_REC || m->nio > TRK_MAX_IO || m->nfield > TRK_MAX_FIELDS) __builtin_trap();
     for (size_t i = 0; i < m->nrec; i++)
         if ((size_t)m->rec[i].io_first + m->rec[i].io_count > m->nio) __builtin_trap();

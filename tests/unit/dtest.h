@@ -183,6 +183,21 @@ static inline const char *dt_hex(const unsigned char *b, size_t n, char *out, si
     return out;
 }
 
+/* the message names `len` problem bytes at offset `off` of its raw bytes (len
+ * 0: it names none) */
+#define CHECK_SPAN(m, off, len) do { const struct trk_msg *m_ = (m); \
+    CHECK_INT(m_->has_problem_span, (len) > 0); \
+    if ((len) > 0) { CHECK_INT(m_->problem_off, (off)); CHECK_INT(m_->problem_len, (len)); \
+        CHECK(m_->problem_off + m_->problem_len <= m_->rawlen); } } while (0)
+
+/* the problem bytes of m as lowercase hex ("" when it names none) */
+static inline const char *dt_span_hex(const struct trk_msg *m)
+{
+    static char out[2 * 64 + 1];
+    if (!m->has_problem_span || m->problem_off + m->problem_len > m->rawlen) return "";
+    return dt_hex(m->raw + m->problem_off, m->problem_len < 64 ? m->problem_len : 64, out, sizeof out);
+}
+
 /* a field's value, or NULL */
 static inline const char *F(const struct trk_msg *m, const char *key) { return msg_field_get(m, key); }
 

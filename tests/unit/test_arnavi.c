@@ -170,6 +170,7 @@ static void test_server(void)
     m = &msgs[0];
     CHECK_INT(m->status, TRK_MALFORMED);
     CHECK_STR(m->problem, "checksum mismatch: field 0xA5, computed 0x0A");
+    CHECK_SPAN(m, 3, 1);                            /* after 7b, length, id */
     CHECK_INT(dt_feed_hex(D, DT_WHOLE, "7b04000a010203047d7b00027d", 1, TRK_DOWN), 2);
     CHECK_INT(msgs[0].status, TRK_OK);
     CHECK_INT(msgs[0].is_reply.key, 0x100);
@@ -201,11 +202,14 @@ static void test_problems(void)
     CHECK_INT(dt_feed_hex(D, DT_WHOLE, "5b01010600a3175f590351393442aa295d", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "tag area of 6 bytes at offset 9 is not a multiple of 5");
+    CHECK_SPAN(&msgs[0], 9, 6);
+    CHECK_STR(dt_span_hex(&msgs[0]), "0351393442aa");
 
     /* no closing bracket at the end of the input */
     CHECK_INT(dt_feed_hex(D, DT_WHOLE, "5b01030700e3f16b50747261636361721b", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_CONTAINS(msgs[0].problem, "truncated at offset 17");
+    CHECK_SPAN(&msgs[0], 0, 0);                     /* at the end: nothing of the 5d there */
 
     /* header packet cut short */
     CHECK_INT(dt_feed_hex(D, DT_WHOLE, "ff23f30c45", 0, TRK_UP), 1);

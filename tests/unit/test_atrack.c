@@ -51,6 +51,8 @@ static void test_binary(void)
     CHECK_INT(dt_feed_hex(D, DT_STREAM, bad, 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_CONTAINS(msgs[0].problem, "crc mismatch: field 0x1E58, computed 0x");
+    CHECK_SPAN(&msgs[0], 2, 2);                    /* after the 2-byte prefix */
+    CHECK_STR(dt_span_hex(&msgs[0]), "1e58");
     CHECK_INT(msgs[0].nrec, 1);
 
     /* photo frame */
@@ -58,6 +60,7 @@ static void test_binary(void)
     CHECK_STR(msgs[0].type, "photo");
     CHECK_INT(msgs[0].status, TRK_MALFORMED);   /* the CRC field is zero */
     CHECK_CONTAINS(msgs[0].problem, "crc mismatch: field 0x0000");
+    CHECK_SPAN(&msgs[0], 2, 2);
 }
 
 static void test_text(void)

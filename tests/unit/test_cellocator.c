@@ -62,6 +62,8 @@ static void test_location(void)
     CHECK_INT(dt_feed_hex(D, DT_STREAM, bad, 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "checksum mismatch: field 0x15, computed 0x14");
+    CHECK_SPAN(&msgs[0], msgs[0].rawlen - 1, 1);    /* the last byte */
+    CHECK_STR(dt_span_hex(&msgs[0]), "15");
     CHECK_INT(msgs[0].nrec, 1);
 }
 

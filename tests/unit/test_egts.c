@@ -122,6 +122,7 @@ static void test_checks(void)
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_CONTAINS(msgs[0].problem, "data crc mismatch: field 0x");
     CHECK_INT(msgs[0].nrec, 1);
+    CHECK_SPAN(&msgs[0], msgs[0].rawlen - 2, 2);   /* SFRCS closes the packet */
 
     /* a damaged header CRC: the framer cannot trust the header and skips it */
     CHECK_INT(dt_feed_hex(D, DT_STREAM, mk(1, 1, POS_RECORD, 1, 0), 0, TRK_UP), 1);
@@ -136,17 +137,21 @@ static void test_checks(void)
         dt_decode(D, &scratch, &st, TRK_UP, TRK_TCP, b, n);
         CHECK_INT(scratch.status, TRK_MALFORMED);
         CHECK_CONTAINS(scratch.problem, "header crc mismatch");
+        CHECK_SPAN(&scratch, 10, 1);                /* HCS: the last of the 11 header bytes */
     }
 
     /* a subrecord longer than its record */
     CHECK_INT(dt_feed_hex(D, DT_STREAM, mk(1, 1, "0600" "0100" "00" "02" "02" "10" "1800" "000000", 0, 0), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
-    CHECK_CONTAINS(msgs[0].problem, "truncated");
+    CHECK_STR(msgs[0].problem, "truncated at offset 21: subrecord 16 length 24, record has 3 bytes");
+    CHECK_SPAN(&msgs[0], 21, 3);                      /* the 3 bytes of the subrecord there are */
+    CHECK_STR(dt_span_hex(&msgs[0]), "000000");
 
     /* an unknown packet type */
     CHECK_INT(dt_feed_hex(D, DT_STREAM, mk(5, 1, "00", 0, 0), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_UNSUPPORTED);
     CHECK_STR(msgs[0].problem, "unsupported packet type 5");
+    CHECK_SPAN(&msgs[0], 9, 1);
 
     /* cut short at the end of a capture */
     char cut[512];

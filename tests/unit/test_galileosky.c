@@ -152,6 +152,8 @@ static void test_problems(void)
     CHECK_INT(dt_feed_hex(D, DT_WHOLE, "011380033836383230343030313534393038370432008591", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "crc mismatch: field 0x9185, computed 0x9085");
+    CHECK_SPAN(&msgs[0], 22, 2);               /* after header, length and 19 tag bytes */
+    CHECK_STR(dt_span_hex(&msgs[0]), "8591");
     CHECK_STR(msgs[0].imei, "868204001549087");
 
     /* an unknown tag of unknown size: the rest is not walkable */
@@ -182,6 +184,9 @@ static void test_problems(void)
     CHECK_INT(dt_feed_hex(D, DT_WHOLE, mkpacket(0x01, 0, "04 3200 03 313233"), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_CONTAINS(msgs[0].problem, "truncated at offset");
+    /* from the failed read to the end of the tag area, before the CRC */
+    CHECK(msgs[0].has_problem_span);
+    CHECK_INT(msgs[0].problem_off + msgs[0].problem_len, msgs[0].rawlen - 2);
 
     /* the end of the input cuts a packet: length problem */
     CHECK_INT(dt_feed_hex(D, DT_WHOLE, "011380033836383230343030", 0, TRK_UP), 1);

@@ -160,6 +160,17 @@ static void test_binary(void)
     CHECK_INT(dt_feed_hex(D, DT_STREAM, bad, 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "crc mismatch: field 0x4656, computed 0x4655");
+    CHECK_SPAN(&msgs[0], 68, 2);                   /* before the closing f8 of the 71 bytes */
+    CHECK_STR(dt_span_hex(&msgs[0]), "4656");
+
+    /* a wrong CRC holding 1B, escaped on the wire (1B 00 46): its three wire bytes,
+     * after two escapes earlier in the message */
+    snprintf(bad, sizeof bad, "%.*s1b0046f8", (int)strlen(BIN_WIRE) - 6, BIN_WIRE);
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, bad, 0, TRK_UP), 1);
+    CHECK_INT(msgs[0].status, TRK_MALFORMED);
+    CHECK_STR(msgs[0].problem, "crc mismatch: field 0x1B46, computed 0x4655");
+    CHECK_SPAN(&msgs[0], 68, 3);
+    CHECK_STR(dt_span_hex(&msgs[0]), "1b0046");
 
     /* too short to hold the header */
     CHECK_INT(dt_feed_hex(D, DT_STREAM, "f8 06 01 02 f8", 0, TRK_UP), 1);

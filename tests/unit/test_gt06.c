@@ -331,20 +331,37 @@ static void test_problems(void)
     CHECK_INT(dt_feed_hex(D, DT_STREAM, mkframe(false, 0x9C, "010203", 5), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_UNSUPPORTED);
     CHECK_STR(msgs[0].problem, "unsupported protocol number 0x9C");
+    CHECK_SPAN(&msgs[0], 3, 1);                      /* the protocol number after 7878 and the length */
+    CHECK_STR(dt_span_hex(&msgs[0]), "9c");
     CHECK_INT(dt_feed_hex(D, DT_STREAM, mkframe(true, 0xEE, "", 5), 0, TRK_DOWN), 1);
     CHECK_INT(msgs[0].status, TRK_UNSUPPORTED);
     CHECK_STR(msgs[0].problem, "unsupported protocol number 0xEE");
+    CHECK_SPAN(&msgs[0], 4, 1);                      /* 7979 has a 2-byte length */
 
     /* bad CRC (gt06-146): still decoded */
     CHECK_INT(dt_feed_hex(D, DT_STREAM, "78781f120b081d112e10cc027ac7eb0c46584900148f01cc00287d001fb8000380810d0a", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "crc mismatch: field 0x8081, computed 0x7377");
     CHECK_INT(msgs[0].nrec, 1);
+    CHECK_SPAN(&msgs[0], 32, 2);                     /* the 2 CRC bytes before 0d0a (36 bytes) */
+    CHECK_STR(dt_span_hex(&msgs[0]), "8081");
+    /* a CRC field of 0d0a: the same bytes as the stop bytes right after it, the
+     * span is the field (15 bytes: 7878, length, protocol, 5 content, serial, CRC, 0d0a) */
+    {
+        char bad[128];
+        snprintf(bad, sizeof bad, "%s", mkframe(false, 0x13, "4406040002", 0x0201));
+        memcpy(bad + 2 * 11, "0d0a", 4);
+        CHECK_INT(dt_feed_hex(D, DT_STREAM, bad, 0, TRK_UP), 1);
+        CHECK_INT(msgs[0].status, TRK_MALFORMED);
+        CHECK_CONTAINS(msgs[0].problem, "crc mismatch: field 0x0D0A");
+        CHECK_SPAN(&msgs[0], 11, 2);
+    }
 
     /* length byte bigger than the frame (gt06-160): the IMEI is still read */
     CHECK_INT(dt_feed_hex(D, DT_STREAM, "78780d010359339075005244340d0a", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "length field says 13, frame has 10");
+    CHECK_SPAN(&msgs[0], 2, 1);                      /* the length byte */
     CHECK_STR(msgs[0].imei, "359339075005244");
 
     /* WiFi report whose length byte counts the access points (gt06-100) */
@@ -360,11 +377,14 @@ static void test_problems(void)
     CHECK_INT(dt_feed_hex(D, DT_STREAM, "78781f120f0a140e150bc505e51e780293a9e800", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_CONTAINS(msgs[0].problem, "truncated at offset 20");
+    CHECK_SPAN(&msgs[0], 2, 1);                      /* the length byte that wants 36 bytes */
 
     /* stop bytes damaged, the next frame right behind: framed by length */
     CHECK_INT(dt_feed_hex(D, DT_STREAM, "78780d01012345678901234500018cdd0d0b78780a13440604000201baaf540d0a", 0, TRK_UP), 2);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "missing 0d0a stop bytes at offset 16");
+    CHECK_SPAN(&msgs[0], 16, 2);
+    CHECK_STR(dt_span_hex(&msgs[0]), "0d0b");
     CHECK_STR(msgs[0].imei, "123456789012345");
     CHECK_INT(msgs[1].status, TRK_OK);
     CHECK_STR(msgs[1].type, "heartbeat");
@@ -372,7 +392,9 @@ static void test_problems(void)
     /* content too short for the layout of its protocol number */
     CHECK_INT(dt_feed_hex(D, DT_STREAM, mkframe(false, 0x01, "0123456789", 1), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
-    CHECK_CONTAINS(msgs[0].problem, "truncated at offset");
+    CHECK_STR(msgs[0].problem, "truncated at offset 4");
+    CHECK_SPAN(&msgs[0], 4, 5);                      /* the 5 content bytes where the 8-byte IMEI should be */
+    CHECK_STR(dt_span_hex(&msgs[0]), "0123456789");
 }
 
 static void test_framing(void)

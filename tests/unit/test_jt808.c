@@ -159,10 +159,12 @@ static void test_checks(void)
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_CONTAINS(msgs[0].problem, "xor mismatch: field 0x");
     CHECK_INT(msgs[0].nrec, 1);              /* still decoded */
+    CHECK_SPAN(&msgs[0], msgs[0].rawlen - 2, 1);   /* the check byte before the end flag */
 
     CHECK_INT(dt_feed_hex(D, DT_STREAM, mk(0x0200, "013511221122", 1, LOC_SOUTH_WEST, 0, 3), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "length field says 31, frame has 28");
+    CHECK_SPAN(&msgs[0], 3, 2);              /* the attributes holding the body length */
 
     /* corpus jt808-088: both wrong, the check byte reported first */
     CHECK_INT(dt_feed_hex(D, DT_STREAM, "7e02000032013511221122000700000000000c000301578cc006ca3a5c00470000000014072317201501040000000030011631010bd07e",
@@ -170,9 +172,38 @@ static void test_checks(void)
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "xor mismatch: field 0xD0, computed 0xF0");
 
+    /* escaped bytes on the wire: serial 7e01 (7d02 01) and a wrong check byte 7d
+     * (7d01): the span is the check byte's two wire bytes */
+    {
+        unsigned char b[16];
+        size_t n = check_unhex("0002 0000 013511221122 7e01", b, sizeof b);
+        CHECK(xor8(b, n) != 0x7d);
+        char wire[64];
+        b[n] = 0x7d;
+        wire_hex(b, n + 1, wire);
+        CHECK_STR(wire, "7e00020000013511221122" "7d0201" "7d01" "7e");
+        CHECK_INT(dt_feed_hex(D, DT_STREAM, wire, 0, TRK_UP), 1);
+        CHECK_INT(msgs[0].status, TRK_MALFORMED);
+        char want[64];
+        snprintf(want, sizeof want, "xor mismatch: field 0x7D, computed 0x%02X", xor8(b, n));
+        CHECK_STR(msgs[0].problem, want);
+        CHECK_SPAN(&msgs[0], 14, 2);
+        CHECK_STR(dt_span_hex(&msgs[0]), "7d01");
+    }
+    /* a location body cut short after escaped bytes: the problem's offsets are the
+     * wire's (serial 7e7e is 4 bytes on the wire), from the failed read to the
+     * body's end: the status needs 4 bytes, 2 are there */
+    CHECK_INT(dt_feed_hex(D, DT_STREAM, mk(0x0200, "013511221122", 0x7e7e, "00000001" "abcd", 0, 0), 0, TRK_UP), 1);
+    CHECK_INT(msgs[0].status, TRK_MALFORMED);
+    CHECK_STR(msgs[0].problem, "truncated at offset 19");
+    CHECK_SPAN(&msgs[0], 19, 2);
+    CHECK_STR(dt_span_hex(&msgs[0]), "abcd");
+
     /* a bad escape */
     CHECK_INT(dt_feed_hex(D, DT_STREAM, "7e000200000430483254650001" "7d05" "7e", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
+    CHECK_STR(msgs[0].problem, "bad escape 7d 05 at offset 13");
+    CHECK_SPAN(&msgs[0], 13, 2);
 
     /* a frame too short for its header */
     CHECK_INT(dt_feed_hex(D, DT_STREAM, "7e0002000004307e", 0, TRK_UP), 1);
@@ -183,6 +214,8 @@ static void test_checks(void)
     CHECK_INT(dt_feed_hex(D, DT_STREAM, mk(0x0F0F, "013511221122", 1, "0102", 0, 0), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_UNSUPPORTED);
     CHECK_STR(msgs[0].problem, "unsupported message type 0x0F0F");
+    CHECK_SPAN(&msgs[0], 1, 2);
+    CHECK_STR(dt_span_hex(&msgs[0]), "0f0f");
 }
 
 static void test_framing(void)

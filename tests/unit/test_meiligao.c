@@ -138,6 +138,7 @@ static void test_batch_rfid_obd(void)
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_MALFORMED);
     CHECK_STR(m->problem, "crc mismatch: field 0x0D11, computed 0x25BE");
+    CHECK_SPAN(m, m->rawlen - 4, 2);                /* the CRC before 0d0a */
     CHECK_INT(m->nrec, 5);
     CHECK_STR(F(m, "count"), "5");
     CHECK_INT(m->rec[4].time_ms / 1000, trk_timegm(2017, 10, 25, 10, 0, 0));
@@ -172,16 +173,20 @@ static void test_problems(void)
     CHECK_INT(dt_feed_hex(D, DT_STREAM, mkframe(false, "13612345678fff", 0x1234, "0102", 0), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_UNSUPPORTED);
     CHECK_STR(msgs[0].problem, "unsupported command 0x1234");
+    CHECK_SPAN(&msgs[0], 11, 2);                    /* after $$, the length and the 7-byte id */
+    CHECK_STR(dt_span_hex(&msgs[0]), "1234");
 
     /* a wrong CRC */
     CHECK_INT(dt_feed_hex(D, DT_STREAM, mkframe(false, "13612345678fff", 0x5000, "", 2), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "crc mismatch: field 0x04D9, computed 0x05D8");
+    CHECK_STR(dt_span_hex(&msgs[0]), "04d9");
 
     /* length field 0 (meiligao-025): framed at 0D 0A, still decoded */
     CHECK_INT(dt_feed_hex(D, DT_STREAM, "24240000123456ffffffff50008b9b0d0a", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "length field says 0, frame has 17");
+    CHECK_SPAN(&msgs[0], 2, 2);
     CHECK_STR(msgs[0].type, "login");
     CHECK_STR(msgs[0].imei, "123456");
 
@@ -189,6 +194,8 @@ static void test_problems(void)
     CHECK_INT(dt_feed_hex(D, DT_STREAM, "24240011136123456789ff5000", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "length field says 17, frame has 13");
+    CHECK_SPAN(&msgs[0], 2, 2);
+    CHECK_STR(dt_span_hex(&msgs[0]), "0011");
 
     /* junk after a frame (meiligao-013) */
     CHECK_INT(dt_feed_hex(D, DT_STREAM, "242400561001ffffffffff99553030303030302e3030302c562c303030302e303030302c532c30303030302e303030302c572c302e30302c302e30302c3232303839392c2c2c412a37457c7c307c3030303059ae0d0a0000", 0, TRK_UP), 2);

@@ -73,6 +73,8 @@ static void test_aaa(void)
     m = &msgs[0];
     CHECK_INT(m->status, TRK_MALFORMED);
     CHECK_STR(m->problem, "checksum mismatch: field 0x70, computed 0x52");
+    CHECK_SPAN(m, m->rawlen - 4, 2);             /* the hex text "70" of "*70\r\n" */
+    CHECK_STR(dt_span_hex(m), "3730");
     CHECK_STR(F(m, "index"), "0004");
     CHECK_NEAR(m->rec[0].lat, 58.588926, 1e-9);
     CHECK_NEAR(m->rec[0].lon, 16.180473, 1e-9);
@@ -191,6 +193,7 @@ static void test_problems(void)
     CHECK_INT(dt_feed_text(D, DT_STREAM, bad, 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_CONTAINS(msgs[0].problem, "checksum mismatch: field 0x");
+    CHECK_SPAN(&msgs[0], (size_t)(star - bad) + 1, 2);   /* the two hex digits after '*' */
 
     /* no checksum at all */
     CHECK_INT(dt_feed_text(D, DT_STREAM, "$$z24,861451040910625,AAC,1\r\n", 0, TRK_UP), 1);
@@ -198,9 +201,13 @@ static void test_problems(void)
     CHECK_CONTAINS(msgs[0].problem, "no *checksum");
 
     /* a truncated CCC record list is not an error of the envelope: records are whole or absent */
-    CHECK_INT(dt_feed_text(D, DT_STREAM, mk("$$", 'X', "369800014090021,CCC,\x02\x01\x34"), 0, TRK_UP), 1);
+    snprintf(bad, sizeof bad, "%s", mk("$$", 'X', "369800014090021,CCC,\x02\x01\x34"));
+    CHECK_INT(dt_feed_text(D, DT_STREAM, bad, 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_CONTAINS(msgs[0].problem, "truncated");
+    /* from the failed read to the end of the records, before "*XX" */
+    CHECK(msgs[0].has_problem_span);
+    CHECK_INT(msgs[0].problem_off + msgs[0].problem_len, strchr(bad, '*') - bad);
 }
 
 static void test_framing(void)

@@ -80,6 +80,7 @@ static void test_ntcb_checks(void)
     CHECK_INT(dt_feed_hex(D, DT_STREAM, ntcb(1, 2, "2a3e533a383631373835303035323035303739", 1), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_CONTAINS(msgs[0].problem, "data checksum mismatch: field 0x");
+    CHECK_SPAN(&msgs[0], 14, 1);              /* CSd: @NTC, two ids, length, then CSd, CSp */
 
     char bad[512];
     snprintf(bad, sizeof bad, "%s", ntcb(1, 2, "2a3e533a31", 0));
@@ -87,11 +88,14 @@ static void test_ntcb_checks(void)
     CHECK_INT(dt_feed_hex(D, DT_STREAM, bad, 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_CONTAINS(msgs[0].problem, "header checksum mismatch");
+    CHECK_SPAN(&msgs[0], 15, 1);              /* CSp: the header's last byte */
 
     /* an unknown NTCB command: unsupported */
     CHECK_INT(dt_feed_hex(D, DT_STREAM, ntcb(1, 2, "2a3e5a5a5a", 0), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_UNSUPPORTED);
     CHECK_STR(msgs[0].problem, "unsupported NTCB message *>Z");
+    CHECK_SPAN(&msgs[0], 16, 3);              /* the first 3 data bytes after the 16-byte header */
+    CHECK_STR(dt_span_hex(&msgs[0]), "2a3e5a");
 
     /* cut short */
     CHECK_INT(dt_feed_hex(D, DT_STREAM, "404e5443010000007b000000130044342a3e533a3836", 0, TRK_UP), 1);
@@ -176,6 +180,8 @@ static void test_flex_session(void)
     CHECK_INT(dt_feed_hex_state(D, &s3, DT_STREAM, bad, 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "crc mismatch: field 0x9E, computed 0x9F");
+    CHECK_SPAN(&msgs[0], msgs[0].rawlen - 1, 1);   /* FLEX: the CRC-8 is the last byte */
+    CHECK_STR(dt_span_hex(&msgs[0]), "9e");
 }
 
 static void test_flex_without_negotiation(void)

@@ -165,6 +165,8 @@ static void test_server(void)
     CHECK_INT(dt_feed_hex(D, DT_WHOLE, "0002640113bd", 0, TRK_DOWN), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "crc mismatch: field 0x13BD, computed 0x13BC");
+    CHECK_SPAN(&msgs[0], 4, 2);                        /* after the length and 2 bytes */
+    CHECK_STR(dt_span_hex(&msgs[0]), "13bd");
 }
 
 static void test_problems(void)
@@ -174,6 +176,7 @@ static void test_problems(void)
     struct trk_msg *m = &msgs[0];
     CHECK_INT(m->status, TRK_MALFORMED);
     CHECK_STR(m->problem, "length field says 17, frame has 36");
+    CHECK_SPAN(m, 0, 2);
     CHECK_STR(F(m, "text"), "SETIO configuration data ok");
     CHECK_INT(m->rawlen, 40);
 
@@ -197,11 +200,22 @@ static void test_problems(void)
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "crc mismatch: field 0xA342, computed 0xA341");
     CHECK_INT(msgs[0].nrec, 1);
+    CHECK_SPAN(&msgs[0], msgs[0].rawlen - 2, 2);
+    CHECK_STR(dt_span_hex(&msgs[0]), "a342");
 
     /* record area cut short inside a good envelope */
     CHECK_INT(dt_feed_hex(D, DT_WHOLE, mkframe("0003116e7438a7a5010001" "5f5e1000"), 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
-    CHECK_CONTAINS(msgs[0].problem, "truncated at offset");
+    /* the record's second field would start where the records end (17, the CRC
+     * follows): none of its bytes is there, no range */
+    CHECK_STR(msgs[0].problem, "truncated at offset 17");
+    CHECK_SPAN(&msgs[0], 0, 0);
+    /* 3 of the 4 time bytes there: they are the range (length 2, IMEI 8, command,
+     * records left, count, then the time at 13) */
+    CHECK_INT(dt_feed_hex(D, DT_WHOLE, mkframe("0003116e7438a7a5010001" "5f5e10"), 0, TRK_UP), 1);
+    CHECK_STR(msgs[0].problem, "truncated at offset 13");
+    CHECK_SPAN(&msgs[0], 13, 3);
+    CHECK_STR(dt_span_hex(&msgs[0]), "5f5e10");
 
     /* bytes left over after the records */
     CHECK_INT(dt_feed_hex(D, DT_WHOLE, mkframe("0003116e7438a7a5010000" "aa"), 0, TRK_UP), 1);

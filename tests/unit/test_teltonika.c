@@ -251,6 +251,8 @@ static void test_codec12(void)
     dt_decode(D, &M, &st, TRK_UP, TRK_TCP, B, hx("00000000000000090c010d00000001000100000cd8"));
     CHECK_INT(M.status, TRK_UNSUPPORTED);
     CHECK_STR(M.problem, "unsupported codec 12 message type 0x0D");
+    CHECK_SPAN(&M, 10, 1);                               /* after the preamble, length, codec, quantity */
+    CHECK_STR(dt_span_hex(&M), "0d");
 }
 
 static void test_codec14(void)
@@ -325,6 +327,7 @@ static void test_udp(void)
     char want[80];
     snprintf(want, sizeof want, "length field says %zu, frame has %zu", total + 3, total);
     CHECK_STR(M.problem, want);
+    CHECK_SPAN(&M, 0, 2);
 }
 
 static void test_problems(void)
@@ -336,12 +339,16 @@ static void test_problems(void)
     CHECK_INT(M.status, TRK_MALFORMED);
     CHECK_STR(M.problem, "crc mismatch: field 0xC7CE, computed 0xC7CF");
     CHECK_INT(M.nrec, 1);                                /* still decoded */
+    CHECK_SPAN(&M, 62, 4);                               /* the 4-byte CRC field after 8 + 54 bytes */
+    CHECK_STR(dt_span_hex(&M), "0000c7ce");
 
     n = hx(WIKI8);
     B[7] = 0x37;                                         /* says 55, has 54 */
     dt_decode(D, &M, &st, TRK_UP, TRK_TCP, B, n);
     CHECK_INT(M.status, TRK_MALFORMED);
     CHECK_STR(M.problem, "length field says 55, frame has 54");
+    CHECK_SPAN(&M, 4, 4);
+    CHECK_STR(dt_span_hex(&M), "00000037");
 
     /* N2 = 2 with a valid CRC */
     char area[400];
@@ -354,22 +361,26 @@ static void test_problems(void)
     dt_decode(D, &M, &st, TRK_UP, TRK_TCP, B, envelope("08010000016B40D8EA3001000000000000000000000001"));
     CHECK_INT(M.status, TRK_MALFORMED);
     CHECK_STR(M.problem, "truncated at offset 29");
+    CHECK_SPAN(&M, 29, 1);                               /* the record area ends at 30, before N2 */
 
     /* well-formed envelope, unknown codec */
     dt_decode(D, &M, &st, TRK_UP, TRK_TCP, B, envelope("09010001"));
     CHECK_INT(M.status, TRK_UNSUPPORTED);
     CHECK_STR(M.problem, "unsupported codec 0x09");
+    CHECK_SPAN(&M, 8, 1);
 
     /* IMEI packet whose length field disagrees */
     dt_decode(D, &M, &st, TRK_UP, TRK_TCP, B, hx("000F3335363330373034323434313031"));
     CHECK_INT(M.status, TRK_MALFORMED);
     CHECK_STR(M.problem, "length field says 15, frame has 14");
+    CHECK_SPAN(&M, 0, 2);
 
     /* bytes left over after the records (valid CRC) */
     snprintf(area, sizeof area, "%.*sAABB01", (int)strlen(WIKI8_AREA) - 2, WIKI8_AREA);
     dt_decode(D, &M, &st, TRK_UP, TRK_TCP, B, envelope(area));
     CHECK_INT(M.status, TRK_MALFORMED);
     CHECK_CONTAINS(M.problem, "2 bytes left over after 1 records");
+    CHECK_STR(dt_span_hex(&M), "aabb");
 }
 
 static void test_framing(void)
@@ -416,6 +427,7 @@ static void test_framing(void)
     CHECK_STR(msgs[0].type, "garbage");
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "6 bytes skipped: no teltonika frame start");
+    CHECK_SPAN(&msgs[0], 0, 6);                          /* all the skipped bytes */
     CHECK_STR(msgs[1].type, "login");
     CHECK_INT(msgs[1].status, TRK_OK);
 

@@ -32,6 +32,8 @@ static void test_login(void)
     CHECK_INT(dt_feed_text(D, DT_STREAM, "#L#2.0;42001300083;;CE45\r\n", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "crc mismatch: field 0xCE45, computed 0xDBEB");
+    CHECK_SPAN(&msgs[0], 20, 4);              /* the CRC's 4 hex digits, as text in the line */
+    CHECK_STR(dt_span_hex(&msgs[0]), "43453435");
     CHECK_STR(msgs[0].imei, "42001300083");
 
     /* answers */
@@ -71,6 +73,7 @@ static void test_short_data(void)
     CHECK_INT(dt_feed_text(D, DT_STREAM, "#SD#270413;205601;5544.6025;N;03739.6834;E;1;2;3;4;1986\r\n", 0, TRK_UP), 1);
     CHECK_INT(msgs[0].status, TRK_MALFORMED);
     CHECK_STR(msgs[0].problem, "crc mismatch: field 0x1986, computed 0x1985");
+    CHECK_SPAN(&msgs[0], msgs[0].rawlen - 6, 4);   /* "1986" before \r\n */
 
     /* too few fields */
     CHECK_INT(dt_feed_text(D, DT_STREAM, "#SD#270413;205601;5544.6025;N\r\n", 0, TRK_UP), 1);
@@ -138,6 +141,7 @@ static void test_blackbox(void)
     CHECK_STR(F(&msgs[0], "crc"), "75C2");
     CHECK_INT(dt_feed_text(D, DT_STREAM, "#B#270413;205601;5544.6025;S;03739.6834;W;10;20;30;5;1.5;3;0;1.2,3.4;NA;fuel:2:45.8|75C3\r\n", 0, TRK_UP), 1);
     CHECK_STR(msgs[0].problem, "crc mismatch: field 0x75C3, computed 0x75C2");
+    CHECK_SPAN(&msgs[0], msgs[0].rawlen - 6, 4);   /* after the last '|' */
 
     CHECK_INT(dt_feed_text(D, DT_STREAM, "#AB#2\r\n", 0, TRK_DOWN), 1);
     CHECK_STR(msgs[0].type, "ack");
