@@ -40,7 +40,7 @@ static void packet(int64_t us, uint32_t src, uint16_t sport, uint32_t dst, uint1
     p[32] = 5 << 4;
     p[33] = (uint8_t)flags;
     put16(p + 34, 65535);
-    memcpy(p + 40, data, n);
+    if (n) memcpy(p + 40, data, n);
     le32((uint32_t)(us / 1000000));
     le32((uint32_t)(us % 1000000));
     le32((uint32_t)(40 + n));
