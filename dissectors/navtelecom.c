@@ -668,10 +668,14 @@ static long nav_frame(const uint8_t *p, size_t n, enum trk_dir d, const struct t
         if (l == -1) {
             /* no negotiation seen: the packet ends where its CRC-8 holds and the
              * next message starts (the end of the stream decides the last one) */
-            size_t lim = n < FLEX_MAX ? n : FLEX_MAX;
+            size_t lim = n < FLEX_MAX ? n : FLEX_MAX, k = 3;
             const uint8_t *all = rd_peek_span(&r, 0, lim);
             uint8_t c = all && lim >= 4 ? crc8_egts(all, 3) : 0;        /* CRC-8 of [0, k), kept running */
-            for (size_t k = 3; all && lim >= 4 && k + 1 < lim; k++) {
+            struct trk_scan *sc = st ? st->scan : NULL;
+            if (sc && sc->pos > k && sc->pos < lim) { k = sc->pos; c = (uint8_t)sc->acc; }   /* resumed */
+            for (; all && lim >= 4 && k + 1 < lim; k++) {
+                /* the last two places wait for the bytes after them: resumed from there */
+                if (sc && k + 2 == lim) { sc->pos = k; sc->acc = c; }
                 if (starts_message(&r, k + 1) && c == all[k]) return (long)(k + 1);
                 c = crc8_egts_next(c, all[k]);
             }

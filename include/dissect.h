@@ -14,10 +14,17 @@
 
 /* Per-session scratch a dissector may use between messages of one connection
  * (or one UDP peer pair).  Zeroed when the session starts. */
+/* where a frame() that scans for its end stopped looking, in the bytes it was
+ * last given, so that the next call (the same bytes and more) resumes there
+ * instead of scanning them again: owned by the framer, which forgets it when
+ * the bytes' start moves */
+struct trk_scan { size_t pos; uint32_t acc; };
+
 struct trk_state {
     unsigned transport;    /* TRK_TCP or TRK_UDP */
     uint32_t flags;        /* dissector-defined bits */
     uint32_t last[4];      /* dissector-defined small values (last codec, serial, ...) */
+    struct trk_scan *scan; /* set by the framer around frame(); NULL elsewhere */
 };
 
 /* frame() results besides a positive message length */

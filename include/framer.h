@@ -22,6 +22,7 @@ struct framer {
     size_t garbage;          /* bytes skipped since the last message */
     uint8_t gbuf[FRAMER_GARBAGE_KEEP];
     bool after_gap;          /* the skipped bytes follow a capture gap */
+    struct trk_scan scan;    /* frame()'s place in buf[start..], for a long scan */
     size_t max_pending;
     bool whole_input;        /* the input holds whole messages (decode, tests): at the end,
                                 a message without its terminator is not "incomplete" */

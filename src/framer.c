@@ -81,6 +81,7 @@ static void consume(struct framer *f, size_t k)
 {
     if (f->in) f->in_off += k;
     else f->start += k;
+    f->scan.pos = 0;                 /* the bytes frame() looked at are not the first ones now */
 }
 
 static void add_garbage(struct framer *f, const uint8_t *p, size_t k)
@@ -138,7 +139,9 @@ bool framer_next(struct framer *f, const struct dissector *d, struct trk_state *
         size_t n;
         const uint8_t *p = cur(f, &n);
         if (n == 0) return false;
+        st->scan = &f->scan;
         long r = d->frame(p, n, dir, st);
+        st->scan = NULL;
         /* never wait forever: past max_pending no frame starts in the first half (it
          * would be that long and unfinished); skipping half keeps the cost linear */
         if (r == TRK_FRAME_MORE && n >= f->max_pending) r = -(long)(n / 2);
@@ -189,6 +192,7 @@ bool framer_gap(struct framer *f, const struct dissector *d, enum trk_dir dir, u
     if (f->in) f->in_off = f->in_len;
     f->start = f->len = 0;           /* the bytes stay in place until the next append */
     f->after_gap = true;
+    f->scan.pos = 0;
     if (n == 0) return false;
     msg_reset(m);
     m->proto = d ? d->name : "unknown";
