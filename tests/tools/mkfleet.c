@@ -55,7 +55,7 @@ static size_t frame(uint8_t *o, unsigned proto, const uint8_t *c, size_t n, unsi
     o[k++] = 0x78;
     o[k++] = (uint8_t)(n + 5);
     o[k++] = (uint8_t)proto;
-    memcpy(o + k, c, n);
+    if (n) memcpy(o + k, c, n);
     k += n;
     put16(o + k, serial);
     k += 2;
