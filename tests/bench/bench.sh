@@ -34,6 +34,7 @@ NIDSREAD=$BUILD/bench/nidsread
 RUNSTAT=$BUILD/bench/runstat
 
 say() { printf '%s\n' "$*" >&2; }
+. tests/bench/results.sh
 die() { say "bench: $*"; exit "${2:-1}"; }
 
 for t in "$TD" "$GEN" "$PCAPREAD" "$NIDSREAD" "$RUNSTAT"; do
@@ -76,24 +77,6 @@ stats() {
                    printf "%.3f %.3f %.3f %d %.3f\n", m, t[1], t[NR], rss, cpu }'
 }
 
-# replace the lines between "<!-- NAME:begin -->" and "<!-- NAME:end -->" of FILE by BODY_FILE
-put_section() {
-    name=$1; file=$2; body=$3
-    [ -f "$file" ] || printf '# trackdump benchmark results\n\n' >"$file"
-    if ! grep -q "<!-- $name:begin -->" "$file"; then
-        printf '\n<!-- %s:begin -->\n<!-- %s:end -->\n' "$name" "$name" >>"$file"
-    fi
-    awk -v b="<!-- $name:begin -->" -v e="<!-- $name:end -->" -v body="$body" '
-        $0 == b { print; while ((getline l < body) > 0) print l; skip = 1; next }
-        $0 == e { skip = 0 }
-        !skip { print }' "$file" >"$file.new" && mv "$file.new" "$file"
-}
-
-machine() {
-    cpu=$(awk -F: '/model name/ { sub(/^ +/, "", $2); print $2; exit }' /proc/cpuinfo)
-    mem=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
-    echo "$cpu, $(nproc) cores, $mem, Linux $(uname -r)"
-}
 
 # ---------------------------------------------------------------- memory only
 

@@ -9,19 +9,23 @@
 # addressed to no host of the namespace: nothing leaves it.
 #   live.sh BUILD_DIR
 # Environment: LIVE_SECONDS (60) LIVE_RATES ("25000 50000 100000 200000 400000 top")
-#   LIVE_DEVICES (5000) LIVE_MB (50) BENCH_RESULTS (tests/bench/results.md)
+#   LIVE_DEVICES (5000) LIVE_MB (50) LIVE_COMMANDS ("sniff top": which ladders)
+#   LIVE_SECTION (live: the markers written) BENCH_RESULTS (tests/bench/results.md)
 # Exit status: 0 done, 77 not root or no tcpreplay/ip, 1 a step failed.
 set -u
 BUILD=${1:-build}
 SECONDS_EACH=${LIVE_SECONDS:-60}
 RATES=${LIVE_RATES:-25000 50000 100000 200000 400000 top}
 RESULTS=${BENCH_RESULTS:-tests/bench/results.md}
+COMMANDS=${LIVE_COMMANDS:-sniff top}
+SECTION=${LIVE_SECTION:-live}
 TD=$(cd "$(dirname "$BUILD/trackdump")" && pwd)/trackdump
 GEN=$BUILD/bench/genload
 NS=tdbench$$
 WORK=$(mktemp -d /tmp/trackdump-live.XXXXXX)
 
 say() { printf '%s\n' "$*" >&2; }
+. tests/bench/results.sh
 [ "$(id -u)" = 0 ] || { say "live: needs root (network namespace, capture)"; exit 77; }
 if ! command -v tcpreplay >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tcpreplay >/dev/null 2>&1
@@ -84,7 +88,7 @@ step() {
 
 TABLE=$WORK/table
 best_q="none of the rates tried" best_top="none of the rates tried"
-for what in sniff top; do
+for what in $COMMANDS; do
     if [ "$what" = top ] && ! command -v script >/dev/null 2>&1; then
         echo "| \`trackdump top -i\` | n/a (script(1) of bsdutils is missing) | | | | |" >>"$TABLE"
         continue
@@ -107,24 +111,20 @@ BODY=$WORK/section
 {
     echo "## Live capture: \`tests/bench/live.sh\`"
     echo
-    echo "tcpreplay replays a genload capture ($PKTS packets, $(awk -v b="$BYTES" 'BEGIN { printf "%.0f", b / 1e6 }') MB," \
+    echo "tcpreplay replays a genload capture of ${LIVE_DEVICES:-5000} devices ($PKTS packets, $(awk -v b="$BYTES" 'BEGIN { printf "%.0f", b / 1e6 }') MB," \
          "in a loop) into one end of a veth pair in a network namespace made for the run; trackdump captures" \
          "on the other end.  Each rate runs $SECONDS_EACH s; the ladder stops at the first rate with kernel drops." \
-         "Machine: $(awk -F: '/model name/ { sub(/^ +/, "", $2); print $2; exit }' /proc/cpuinfo), $(nproc) cores" \
-         "(shared: tcpreplay runs on the same cores); run on $(date -u +%Y-%m-%d)."
+         "Machine: $(machine) (shared: tcpreplay runs on the same cores); run on $(date -u +%Y-%m-%d)."
     echo
     echo "| command | asked packets/s | sent packets/s | sent packets | trackdump read | kernel drops |"
     echo "|---|---:|---:|---:|---:|---:|"
     cat "$TABLE"
     echo
-    echo "Highest rate with zero kernel drops over $SECONDS_EACH s: \`trackdump -q -i\` $best_q packets/s;" \
-         "\`trackdump top -i\` $best_top packets/s."
+    printf 'Highest rate with zero kernel drops over %s s:' "$SECONDS_EACH"
+    case " $COMMANDS " in *" sniff "*) printf ' `trackdump -q -i` %s packets/s;' "$best_q" ;; esac
+    case " $COMMANDS " in *" top "*) printf ' `trackdump top -i` %s packets/s.' "$best_top" ;; esac
+    echo
 } >"$BODY"
 cat "$BODY"
-if [ -f "$RESULTS" ] && grep -q '<!-- live:begin -->' "$RESULTS"; then
-    awk -v body="$BODY" '$0 == "<!-- live:begin -->" { print; while ((getline l < body) > 0) print l; skip = 1; next }
-        $0 == "<!-- live:end -->" { skip = 0 } !skip { print }' "$RESULTS" >"$RESULTS.new" && mv "$RESULTS.new" "$RESULTS"
-else
-    { echo; echo '<!-- live:begin -->'; cat "$BODY"; echo '<!-- live:end -->'; } >>"$RESULTS"
-fi
+put_section "$SECTION" "$RESULTS" "$BODY"
 say "live: written to $RESULTS"
