@@ -14,7 +14,8 @@
 #define DRAWS_PER_S 10
 #define KEYS_GAP_NS 5000000LL
 #define STEP_NS 12000000LL          /* the most a tick spends on a snapshot */
-#define WARM_NS 4000000LL           /* ... and on making rows' texts ahead */
+#define WARM_NS 4000000LL           /* ... and on making rows' texts ahead, */
+#define WARM_EVERY_NS 50000000LL    /* ... once in this time */
 
 int64_t tui_wall_ns(void)
 {
@@ -117,18 +118,22 @@ bool tui_tick(int64_t wall_ns)
         }
         T.need_draw = true;
     }
-    if (!T.paused && tui_model_snapshot_running()) tui_model_snapshot_step(tui_wall_ns() + STEP_NS);
+    /* the rows of each new snapshot get their texts made ahead, between keys, at
+     * most WARM_NS every WARM_EVERY_NS, so a filter typed on a large fleet is
+     * answered from them without taking the capture's time */
+    static size_t warm, warm_left;
+    static int64_t last_warm;
+    if (!T.paused && tui_model_snapshot_running() && tui_model_snapshot_step(tui_wall_ns() + STEP_NS))
+        warm_left = T.nsnap;
     if (!T.paused) tui_findings_update(false);
-    /* between keys, the rows' texts are made ahead, so a filter typed on a
-     * large fleet is answered from them */
-    static size_t warm;
-    if (w - T.last_key > 500000000LL && T.nsnap && !tui_model_snapshot_running()) {
+    if (warm_left && w - T.last_key > 500000000LL && w - last_warm >= WARM_EVERY_NS) {
         int64_t until = tui_wall_ns() + WARM_NS;
-        for (size_t i = 0; i < T.nsnap; i++, warm++) {
-            tui_row_text(&T.snap[warm % T.nsnap]);
+        for (size_t i = 0; warm_left; i++, warm_left--) {
+            tui_row_text(&T.snap[warm++ % T.nsnap]);
             if (i % 256 == 255 && tui_wall_ns() >= until) break;
         }
-        warm %= T.nsnap;
+        warm %= T.nsnap ? T.nsnap : 1;
+        last_warm = w;
     }
     if (T.need_arrange) tui_model_arrange();
     if (T.need_draw && may_draw(w)) {
