@@ -171,6 +171,7 @@ struct tui {
     /* redraw bookkeeping */
     bool need_draw, need_arrange;
     int64_t last_draw, last_snapshot, last_key;
+    int64_t snapshot_cost_ns;          /* the work of the last snapshot (its steps' time) */
     bool quit;
 };
 extern struct tui T;

@@ -1,7 +1,8 @@
 /* tui_app.c: the loop of `top`, run from the pipeline's tick: reads the keys
  * (global ones here, the rest to the screen in front), refreshes the model
- * once a second (not while paused) in steps of at most 12 ms, and redraws at
- * most 10 times in any second. */
+ * once a second (less often when that would take more than 5 % of the time;
+ * not while paused) in steps of at most 12 ms, and redraws at most 10 times
+ * in any second. */
 #include <curses.h>
 #include <stdio.h>
 #include <string.h>
@@ -102,7 +103,9 @@ bool tui_tick(int64_t wall_ns)
     }
     T.at_end = !T.live && capture_at_end(T.pl->cap);
     if (!T.paused) T.now_ns = T.live ? wall_ns : T.pl->last_ns;
-    if (w - T.last_snapshot >= SNAPSHOT_NS) {
+    /* once a second; a fleet whose snapshot takes more than 5 % of that, less often */
+    int64_t period = T.snapshot_cost_ns * 20 > SNAPSHOT_NS ? T.snapshot_cost_ns * 20 : SNAPSHOT_NS;
+    if (w - T.last_snapshot >= period) {
         T.last_snapshot = w;
         if (!T.paused) {
             tui_header_rates(w);

@@ -265,26 +265,41 @@ static int by_id(const void *a, const void *b)
     return k ? k : (x->rank < y->rank ? -1 : x->rank > y->rank);
 }
 
-/* every device's place in IMEI order, renewed when devices were added (then true) */
-static bool rank_ids(void)
+/* every device's place in IMEI order, renewed when devices were added: the
+ * new ones sorted and merged into the devices already in order */
+static void rank_ids(void)
 {
     static size_t ranked;
-    static struct sortent *v;
-    static size_t cap;
-    if (ranked == T.ndevs || !grow((void **)&v, &cap, T.ndevs, sizeof *v)) return false;
-    for (size_t i = 0; i < T.ndevs; i++) {
+    static struct sortent *v, *nv;
+    static size_t cap, ncap;
+    size_t n = T.ndevs, k = n - ranked;
+    if (!k || !grow((void **)&v, &cap, n, sizeof *v) || !grow((void **)&nv, &ncap, n, sizeof *nv)) return;
+    struct sortent *add = nv + ranked;     /* the new devices' entries, sorted, then merged */
+    for (size_t i = ranked; i < n; i++) {
         const char *id = T.devs[i]->d->id;
+        struct sortent *e = &add[i - ranked];
         bool longer = strnlen(id, 8) == 8;
-        v[i].g = prefix(id);
-        v[i].k = longer ? prefix(id + 8) : 0;
-        v[i].tie = longer && (v[i].k & 0xff) ? ROWSORT_TIE_K : 0;
-        v[i].rank = (uint32_t)i;               /* equal ids (none in the table): by arrival */
-        v[i].p = T.devs[i];
+        e->g = prefix(id);
+        e->k = longer ? prefix(id + 8) : 0;
+        e->tie = longer && (e->k & 0xff) ? ROWSORT_TIE_K : 0;
+        e->rank = (uint32_t)i;                 /* equal ids (none in the table): by arrival */
+        e->p = T.devs[i];
     }
-    rowsort(v, T.ndevs, by_id);
-    for (size_t i = 0; i < T.ndevs; i++) ((struct tdev *)v[i].p)->rank = (uint32_t)i;
-    ranked = T.ndevs;
-    return true;
+    rowsort(add, k, by_id);
+    size_t a = 0, b = 0, o = 0;
+    static struct sortent *m;
+    static size_t mcap;
+    if (!grow((void **)&m, &mcap, n, sizeof *m)) return;
+    while (a < ranked || b < k)
+        m[o++] = b == k || (a < ranked && by_id(&v[a], &add[b]) <= 0) ? v[a++] : add[b++];
+    struct sortent *t = v;
+    v = m;
+    m = t;
+    size_t c = cap;
+    cap = mcap;
+    mcap = c;
+    for (size_t i = 0; i < n; i++) ((struct tdev *)v[i].p)->rank = (uint32_t)i;
+    ranked = n;
 }
 
 static uint64_t mix(uint64_t h, uint64_t v) { return (h ^ v) * 0x100000001B3ULL; }
@@ -311,10 +326,11 @@ static uint64_t text_version(const struct trow *r)
 }
 
 /* A snapshot is made in steps of a few milliseconds, so that a key is never
- * kept waiting behind 100,000 devices: rows are copied into the spare buffer,
- * then the fleet's medians taken, then each row judged, then the devices
- * ranked; the finished buffer takes the place of the shown one. */
-enum { JOB_IDLE, JOB_ROWS, JOB_STATES, JOB_FINISH };
+ * kept waiting behind 100,000 devices: the devices added since the last one
+ * are ranked, the rows copied into the spare buffer, the fleet's medians
+ * taken, then each row judged; the finished buffer takes the place of the
+ * shown one. */
+enum { JOB_IDLE, JOB_RANK, JOB_ROWS, JOB_STATES, JOB_FINISH };
 
 static struct {
     int phase;
@@ -325,6 +341,7 @@ static struct {
     int64_t now_ns, fleet_iv, fleet_ofs;
     bool has_fleet_ofs;
     size_t count[ST__N], with_errors;
+    int64_t work_ns;                       /* the time its steps took */
 } job;
 
 #define JOB_BATCH 512                      /* rows between two looks at the clock */
@@ -338,8 +355,9 @@ void tui_model_snapshot(void)
         return;
     job.n = n;
     job.pos = job.niv = job.nofs = 0;
+    job.work_ns = 0;
     job.now_ns = T.now_ns;
-    job.phase = JOB_ROWS;
+    job.phase = JOB_RANK;
 }
 
 static void job_free(void)
@@ -412,8 +430,6 @@ static void finish(void)
     if (job.has_fleet_ofs) T.fleet_offset_ms = job.fleet_ofs;
     memcpy(T.count, job.count, sizeof T.count);
     T.with_errors = job.with_errors;
-    if (rank_ids())
-        for (size_t i = 0; i < T.nsnap; i++) T.snap[i].rank = T.snap[i].t->rank;
     T.never_seen = 0;
     if (T.expect)
         for (size_t i = 0; i < T.expect->n; i++)
@@ -421,7 +437,18 @@ static void finish(void)
     T.need_arrange = true;
 }
 
+static bool step(int64_t deadline_ns);
+
 bool tui_model_snapshot_step(int64_t deadline_ns)
+{
+    int64_t t0 = tui_wall_ns();
+    bool done = step(deadline_ns);
+    job.work_ns += tui_wall_ns() - t0;
+    if (done) T.snapshot_cost_ns = job.work_ns;
+    return done;
+}
+
+static bool step(int64_t deadline_ns)
 {
     while (job.phase != JOB_IDLE) {
         if (job.phase == JOB_ROWS || job.phase == JOB_STATES) {
@@ -433,6 +460,10 @@ bool tui_model_snapshot_step(int64_t deadline_ns)
             }
         }
         switch (job.phase) {
+        case JOB_RANK:                     /* the devices added since: ranked before their rows are copied */
+            rank_ids();
+            job.phase = JOB_ROWS;
+            break;
         case JOB_ROWS:                     /* the medians, for devices without an interval of their own */
             job.fleet_iv = job.niv ? nth(job.iv, job.niv, job.niv / 2) : -1;
             job.has_fleet_ofs = job.nofs > 0;
