@@ -492,7 +492,7 @@ static char *put_str(char *o, const char *s)
 {
     size_t k = strlen(s);
     if (k > CELL_MAX - 1) k = CELL_MAX - 1;
-    memcpy(o, s, k);
+    memcpy(o, s, k);      /* NOLINT(bugprone-not-null-terminated-result): cells are appended, the caller ends the text */
     return o + k;
 }
 
