@@ -2,11 +2,8 @@
 # cli.sh: the command line: errors and exit codes, filters, -c, -q, -w, JSON,
 # decode and protocols, against the bundled captures.
 set -u
-B=$1
-T="$B/trackdump"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 . tests/cli/lib.sh
+test_setup "$1"
 
 # usage errors: exit 2 with one clear line
 expect_rc 2 "$T"

@@ -6,11 +6,8 @@
 # leaves no file behind.  The build under test is installed as it is (never
 # rebuilt).
 set -u
-B=$1
-T="$B/trackdump"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 . tests/cli/lib.sh
+test_setup "$1"
 D="$TMP/root"
 mk() { make -s --no-print-directory -o "$B/trackdump" BUILD="$B" "$@"; }
 

@@ -1,5 +1,20 @@
 # lib.sh: assertions shared by the shell test suites (sourced).
 pass=0 fail=0
+
+# test_setup BUILD: B the build, T its trackdump, TMP a directory removed on exit
+test_setup() {
+    B=$1
+    T="$B/trackdump"
+    TMP=$(mktemp -d)
+    trap 'rm -rf "$TMP"' EXIT
+}
+
+# needs_timed_build NAME: skips (77) on the sanitizer build, which is too slow for
+# the suite's time and memory bounds, and without /usr/bin/time, which measures them
+needs_timed_build() {
+    case $B in *asan*) echo "$1: skipped on the sanitizer build"; exit 77 ;; esac
+    [ -x /usr/bin/time ] || { echo "$1: skipped: /usr/bin/time is missing (apt-get install time)"; exit 77; }
+}
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 # expect_rc WANT CMD...: run CMD, keep stdout in $OUT and stderr in $ERR

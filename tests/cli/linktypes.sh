@@ -2,11 +2,8 @@
 # linktypes.sh: the same Teltonika session in every link type and file format
 # decodes to the same four messages; broken files give a clear error and exit 1.
 set -u
-B=$1
-T="$B/trackdump"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 . tests/cli/lib.sh
+test_setup "$1"
 "$B/tests/mklinktypes" "$TMP" || { echo "mklinktypes failed"; exit 1; }
 # a file per link type linklayer.c reads and IP version it carries, at least these
 for f in en10mb en10mb-ipv6 linux_sll linux_sll-ipv6 linux_sll2 linux_sll2-ipv6 null null-ipv6 loop loop-ipv6 \

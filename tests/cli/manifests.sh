@@ -6,11 +6,8 @@
 # golden tests instead.  Every capture also decodes the same with --auto, where
 # each flow's protocol comes from its first bytes instead of the port map.
 set -u
-B=$1
-T="$B/trackdump"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 . tests/cli/lib.sh
+test_setup "$1"
 for cap in captures/*.pcap; do
     name=$(basename "$cap" .pcap)
     man="captures/$name.manifest"

@@ -6,11 +6,8 @@
 # they are decoded; --localtime; -n; JSON Lines that jq reads with the
 # documented schema and types.
 set -u
-B=$1
-T="$B/trackdump"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 . tests/cli/lib.sh
+test_setup "$1"
 ESC=$(printf '\033')
 RED="${ESC}\[1;31m" YELLOW="${ESC}\[33m" RESET="${ESC}\[0m"
 AVL=000000000000003608010000016B40D8EA30010000000000000000000000000000000105021503010101425E0F01F10000601A014E0000000000000000010000C7CE

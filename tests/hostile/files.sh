@@ -5,11 +5,8 @@
 # "input -> exit status, message" into the log.
 #   usage: tests/hostile/files.sh BUILD
 set -u
-B=$1
-T="$B/trackdump"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 . tests/cli/lib.sh
+test_setup "$1"
 "$B/tests/mkhostile" files "$TMP" || { echo "mkhostile failed"; exit 1; }
 IMEI=356307042441013
 

@@ -8,14 +8,10 @@
 # 2 MiB (4 MiB of slack).  Normal build only (the sanitizer build is too slow).
 #   usage: tests/hostile/garbage.sh BUILD        GARBAGE_MIB=1024 by default
 set -u
-B=$1
-T="$B/trackdump"
-G="$B/tests/mkhostile"
-case $B in *asan*) echo "garbage: skipped on the sanitizer build"; exit 77 ;; esac
-[ -x /usr/bin/time ] || { echo "garbage: skipped: /usr/bin/time is missing (apt-get install time)"; exit 77; }
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 . tests/cli/lib.sh
+test_setup "$1"
+needs_timed_build garbage
+G="$B/tests/mkhostile"
 IMEI=356307042441013
 MIB=${GARBAGE_MIB:-1024}
 

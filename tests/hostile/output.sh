@@ -6,11 +6,8 @@
 # many packets as the summary says.
 #   usage: tests/hostile/output.sh BUILD
 set -u
-B=$1
-T="$B/trackdump"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 . tests/cli/lib.sh
+test_setup "$1"
 
 # a full disk
 expect_rc 1 "$T" -r captures/demo.pcap -w /dev/full -q

@@ -8,14 +8,10 @@
 # bound holds.  Normal build only.
 #   usage: tests/hostile/synflood.sh BUILD        SYNFLOOD_N=1000000 by default
 set -u
-B=$1
-T="$B/trackdump"
-G="$B/tests/mkhostile"
-case $B in *asan*) echo "synflood: skipped on the sanitizer build"; exit 77 ;; esac
-[ -x /usr/bin/time ] || { echo "synflood: skipped: /usr/bin/time is missing (apt-get install time)"; exit 77; }
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 . tests/cli/lib.sh
+test_setup "$1"
+needs_timed_build synflood
+G="$B/tests/mkhostile"
 N=${SYNFLOOD_N:-1000000}
 
 # flood SYNS [OPTIONS]: sets RC, OUT, ERR, RSS (KiB)
