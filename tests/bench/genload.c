@@ -421,22 +421,7 @@ static int core_message(struct dev *d, struct buf *o, struct buf *ans, bool bad)
         type = T_HEARTBEAT;
     } else {
         struct gtpos p;
-        dev_move(d);
-        d->heading += (double)rng_range(&d->rng, -5, 5);
-        if (d->heading < 0) d->heading += 360;
-        if (d->heading >= 360) d->heading -= 360;
-        p.time_ms = now - 1000;
-        p.sats = (unsigned)rng_range(&d->rng, 5, 12);
-        p.lat = d->lat;
-        p.lon = d->lon;
-        p.speed = (unsigned)lround(d->speed);
-        p.course = (unsigned)lround(d->heading) % 360;
-        p.fixed = true;
-        p.mcc = d->idx % 2 ? 722 : 460;
-        p.mnc = d->idx % 2 ? 7 : 0;
-        p.lac = 0x2800 + (unsigned)(d->idx & 0xFF);
-        p.cell = 0x00A000u + (uint32_t)rng_range(&d->rng, 0, 0xFFF);
-        unsigned pn = d->idx % 2 ? GT_LOC22 : GT_LOC;
+        unsigned pn = gt06_next_fix(d, now, &p);
         gt06_location(o, pn, &p, d->serial);
         if (!bad) gt06_echo(ans, pn, d->serial);
     }

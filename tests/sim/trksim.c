@@ -2007,6 +2007,28 @@ static void dev_move(struct dev *d)
     d->odo += (uint32_t)lround(m);
 }
 
+/* the device moves on and turns a little; its GT06 fix of a second ago, and
+ * the location packet's number (0x22 on every second device) */
+static unsigned gt06_next_fix(struct dev *d, int64_t now, struct gtpos *g)
+{
+    dev_move(d);
+    d->heading += (double)rng_range(&d->rng, -5, 5);
+    if (d->heading < 0) d->heading += 360;
+    if (d->heading >= 360) d->heading -= 360;
+    g->time_ms = now - 1000;
+    g->sats = (unsigned)rng_range(&d->rng, 5, 12);
+    g->lat = d->lat;
+    g->lon = d->lon;
+    g->speed = (unsigned)lround(d->speed);
+    g->course = (unsigned)lround(d->heading) % 360;
+    g->fixed = true;
+    g->mcc = d->idx % 2 ? 722 : 460;
+    g->mnc = d->idx % 2 ? 7 : 0;
+    g->lac = 0x2800 + (unsigned)(d->idx & 0xFF);
+    g->cell = 0x00A000u + (uint32_t)rng_range(&d->rng, 0, 0xFFF);
+    return d->idx % 2 ? GT_LOC22 : GT_LOC;
+}
+
 static void dev_want(struct dev *d, int kind, uint32_t a, uint32_t b, uint32_t c)
 {
     if (d->nwant >= 2) return;
@@ -2312,22 +2334,7 @@ static void dev_build(struct dev *d, struct buf *o)
             note(0, P_GT06, d->imei, T_HEARTBEAT);
         } else {
             struct gtpos g;
-            dev_move(d);
-            d->heading += (double)rng_range(&d->rng, -5, 5);
-            if (d->heading < 0) d->heading += 360;
-            if (d->heading >= 360) d->heading -= 360;
-            g.time_ms = now - 1000;
-            g.sats = (unsigned)rng_range(&d->rng, 5, 12);
-            g.lat = d->lat;
-            g.lon = d->lon;
-            g.speed = (unsigned)lround(d->speed);
-            g.course = (unsigned)lround(d->heading) % 360;
-            g.fixed = true;
-            g.mcc = d->idx % 2 ? 722 : 460;
-            g.mnc = d->idx % 2 ? 7 : 0;
-            g.lac = 0x2800 + (unsigned)(d->idx & 0xFF);
-            g.cell = 0x00A000u + (uint32_t)rng_range(&d->rng, 0, 0xFFF);
-            unsigned proto = d->idx % 2 ? GT_LOC22 : GT_LOC;
+            unsigned proto = gt06_next_fix(d, now, &g);
             gt06_location(o, proto, &g, d->serial);
             dev_want(d, W_GT06, proto, d->serial, 0);
             total_records[P_GT06]++;
