@@ -211,20 +211,12 @@ static void jnum(struct jw *w, double v, int dec)
     else PUT(w, "null");
 }
 
-static void jts(struct jw *w, int64_t ns)
+/* a time as a JSON string: capture time (ns) or a record's time (ms) */
+static void jtime_with(struct jw *w, size_t (*fmt)(char *, int64_t), int64_t v)
 {
     char *o = room(w, 72);
     o[0] = '"';
-    size_t k = 1 + pr_fmt_capture_time(o + 1, ns);
-    o[k++] = '"';
-    w->n += k;
-}
-
-static void jtime(struct jw *w, int64_t ms)
-{
-    char *o = room(w, 64);
-    o[0] = '"';
-    size_t k = 1 + pr_fmt_time_ms(o + 1, ms);
+    size_t k = 1 + fmt(o + 1, v);
     o[k++] = '"';
     w->n += k;
 }
@@ -254,7 +246,7 @@ static void record_json(struct jw *w, const struct trk_msg *m, const struct trk_
 {
     bool first = true;
     putc1(w, '{');
-    if (r->has & TRK_R_TIME) { key(w, "time", &first); jtime(w, r->time_ms); }
+    if (r->has & TRK_R_TIME) { key(w, "time", &first); jtime_with(w, pr_fmt_time_ms, r->time_ms); }
     if (r->has & TRK_R_VALID) {
         key(w, "valid", &first);
         if (r->valid) PUT(w, "true"); else PUT(w, "false");
@@ -293,7 +285,7 @@ void render_json(struct sbuf *b, const struct trk_msg *m, const struct conn *c, 
     putc1(&w, '{');
     key(&w, "schema", &first); jstr(&w, PRINT_JSON_SCHEMA);
     if (c) {
-        key(&w, "ts", &first); jts(&w, m->ts_ns);
+        key(&w, "ts", &first); jtime_with(&w, pr_fmt_capture_time, m->ts_ns);
         key(&w, "src", &first); jendpoint(&w, m->dir == TRK_UP ? &c->cli : &c->srv);
         key(&w, "dst", &first); jendpoint(&w, m->dir == TRK_UP ? &c->srv : &c->cli);
     } else {
